@@ -1,0 +1,28 @@
+"""Settings: one object, created at the edge (CLI, UI, tests) and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration; every field can be set by an ASSISTANT_<NAME> environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", frozen=True)
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    chunk_max_chars: int = Field(default=600, ge=100)
+    chunk_overlap_sentences: int = Field(default=1, ge=0)
+    top_k: int = Field(default=6, ge=1, le=50)
+    rrf_k: int = Field(default=60, ge=1)
+    max_question_chars: int = Field(default=1000, ge=10)
+    max_citations: int = Field(default=3, ge=1)
+    retriever: str = Field(default="hybrid", pattern="^(hybrid|dense|bm25)$")
+    embedder: str = Field(default="minilm", pattern="^(minilm|fake)$")

@@ -1,0 +1,221 @@
+"""Typed records that the pipeline stages hand each other.
+
+corpus -> Document, Fact; index -> Sentence, Chunk; retrieval -> Hit;
+calculator -> Calculation; answer -> Citation, Answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    """Immutable record; unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Document(Record):
+    """One source document, its text exactly as read from disk (UTF-8, newlines kept)."""
+
+    doc_id: str
+    path: str
+    title: str
+    text: str
+    sha256: str
+    byline: str | None = None
+    event_date: dt.date | None = None
+    url: str | None = None
+
+
+class Span(Record):
+    """A slice of a document: `document.text[start:end] == text`."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+class Sentence(Span):
+    """One sentence (or heading / list item) of a document."""
+
+    paragraph: int = 0
+
+
+class Chunk(Span):
+    """A retrievable unit: consecutive sentences of a document, or a fact rendered as text."""
+
+    chunk_id: str
+    kind: Literal["text", "fact"] = "text"
+    fact_id: str | None = None
+    sentence_ids: tuple[int, ...] = ()
+
+
+# --- facts ----------------------------------------------------------------------------
+
+
+class FactBase(Record):
+    """Common fields: where the fact comes from and the exact words that state it."""
+
+    id: str
+    doc: str
+    quote: str
+    origin: Literal["curated", "extracted"] = "curated"
+    start: int | None = None  # resolved at ingestion: document.text[start:end] == quote
+    end: int | None = None
+
+
+class EventFact(FactBase):
+    kind: Literal["event"] = "event"
+    name: str
+    date: dt.date
+    location: str | None = None
+    host: str | None = None
+
+
+class DateFact(FactBase):
+    """An explicit calendar date stated in a document, with the words around it."""
+
+    kind: Literal["date"] = "date"
+    date: dt.date
+    label: str = ""
+
+
+class CommitmentFact(FactBase):
+    """A promised agreement: parties, instrument, scope, due N days after an anchor date."""
+
+    kind: Literal["commitment"] = "commitment"
+    parties: list[str]
+    instrument: str
+    scope: str | None = None
+    due_days: int | None = Field(default=None, ge=0)
+    after: str | None = None  # id of an event fact, resolved into anchor_date at ingestion
+    anchor_date: dt.date | None = None
+
+
+class MoneyFact(FactBase):
+    kind: Literal["money"] = "money"
+    amount: Decimal
+    currency: str = "USD"
+    contributor: str | None = None
+    purpose: str | None = None
+
+
+class ShareFact(FactBase):
+    """A share or range of shares in percent (80-90% -> low=80, high=90)."""
+
+    kind: Literal["share"] = "share"
+    low: Decimal
+    high: Decimal
+    holder: str | None = None
+    of: str | None = None
+
+
+class CountFact(FactBase):
+    kind: Literal["count"] = "count"
+    value: int
+    unit: str
+    context: str | None = None
+
+
+class GrowthFact(FactBase):
+    """A relative increase in percent ("increase by as much as 400%")."""
+
+    kind: Literal["growth"] = "growth"
+    percent: Decimal
+    bound: Literal["exact", "up to", "at least"] = "exact"
+    subject: str | None = None
+
+
+Fact = Annotated[
+    EventFact | DateFact | CommitmentFact | MoneyFact | ShareFact | CountFact | GrowthFact,
+    Field(discriminator="kind"),
+]
+FACT_KINDS = ("event", "date", "commitment", "money", "share", "count", "growth")
+
+
+# --- retrieval and answers -------------------------------------------------------------
+
+
+class Hit(Record):
+    """A retrieved chunk with the scores that ranked it."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    rank: int = 0
+
+
+class Citation(Record):
+    """A numbered citation; `document.text[start:end] == quote` always holds."""
+
+    n: int
+    doc_id: str
+    title: str
+    quote: str
+    start: int
+    end: int
+
+
+class CalcInput(Record):
+    """One input of a calculation: the fact it came from and the citation number of its quote."""
+
+    fact_id: str
+    label: str
+    value: str
+    citation: int
+
+
+class Calculation(Record):
+    expression: str
+    result: str
+    inputs: list[CalcInput]
+
+
+class Answer(Record):
+    """What `Assistant.ask` returns: markdown text with [n] markers and the citations they map to."""
+
+    question: str
+    text: str
+    citations: list[Citation] = []
+    abstained: bool = False
+    calculation: Calculation | None = None
+    resolved_question: str | None = None
+    as_of: dt.date | None = None
+
+
+# --- calculator output (before citation numbers are assigned) ----------------------------
+
+
+class FactUse(Record):
+    """A fact used as a calculation input, with a human label and its value as displayed."""
+
+    fact: Fact
+    label: str
+    value: str
+
+
+class Computed(Record):
+    """A calculator result: a one-sentence headline, the working and the facts it used.
+
+    Every number or date in `headline` and `expression` is either `result` or the `value` of
+    one of `uses`, so each can be traced to a cited quote.
+    """
+
+    headline: str
+    expression: str
+    result: str
+    uses: list[FactUse]
+
+
+class Declined(Record):
+    """The calculator understood the question but cannot answer it from the sources."""
+
+    message: str
+    uses: list[FactUse] = []

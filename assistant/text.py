@@ -1,0 +1,73 @@
+"""Sentence segmentation and chunking that keep exact character offsets into the document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.records import Chunk, Sentence
+
+_BULLET = re.compile(r"[\s\u2022\u25cf\u25aa*\-–—]*")  # leading whitespace and list bullets
+
+
+@lru_cache(maxsize=1)
+def _punkt():  # type: ignore[no-untyped-def]
+    """NLTK's trained English punkt model, from the copy llama-index-core ships (offline)."""
+    import llama_index.core
+    import nltk
+    from nltk.tokenize.punkt import PunktTokenizer
+
+    cache = Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
+    if str(cache) not in nltk.data.path:
+        nltk.data.path.append(str(cache))
+    return PunktTokenizer("english")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank line, without its indentation and list bullet."""
+    for match in re.finditer(r"[^\n]+", text):
+        lead = _BULLET.match(match.group()).end()  # type: ignore[union-attr]
+        body = match.group()[lead:].rstrip()
+        if body:
+            start = match.start() + lead
+            yield start, start + len(body)
+
+
+def split_sentences(doc_id: str, text: str) -> list[Sentence]:
+    """Sentences of every paragraph; `text[s.start:s.end] == s.text` for each."""
+    punkt = _punkt()
+    out: list[Sentence] = []
+    for number, (p_start, p_end) in enumerate(paragraphs(text)):
+        for s, e in punkt.span_tokenize(text[p_start:p_end]):
+            start, end = p_start + s, p_start + e
+            out.append(Sentence(doc_id=doc_id, start=start, end=end, text=text[start:end], paragraph=number))
+    return out
+
+
+def chunk_sentences(
+    doc_id: str, text: str, sentences: list[Sentence], max_chars: int, overlap: int
+) -> list[Chunk]:
+    """Pack consecutive sentences into chunks of at most `max_chars` (a longer sentence stands alone)."""
+    chunks: list[Chunk] = []
+    first = 0
+    while first < len(sentences):
+        last = first
+        while last + 1 < len(sentences) and sentences[last + 1].end - sentences[first].start <= max_chars:
+            last += 1
+        start, end = sentences[first].start, sentences[last].end
+        chunks.append(
+            Chunk(
+                doc_id=doc_id,
+                chunk_id=f"{doc_id}#{len(chunks)}",
+                start=start,
+                end=end,
+                text=text[start:end],
+                sentence_ids=tuple(range(first, last + 1)),
+            )
+        )
+        if last + 1 >= len(sentences):
+            break
+        first = max(first + 1, last + 1 - overlap)
+    return chunks
