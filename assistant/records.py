@@ -53,7 +53,12 @@ class Chunk(Span):
     chunk_id: str
     kind: Literal["text", "fact"] = "text"
     fact_id: str | None = None
-    sentence_ids: tuple[int, ...] = ()
+    sentence_ids: tuple[int, ...] = ()  # positions in the index's global sentence list
+    search_text: str = ""  # what is embedded and BM25-indexed when it differs from `text`
+
+    @property
+    def indexed_text(self) -> str:
+        return self.search_text or self.text
 
 
 # --- facts ----------------------------------------------------------------------------

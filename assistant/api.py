@@ -1,0 +1,89 @@
+"""The public face: `Assistant.load(settings).ask(question, history, today) -> Answer`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import abstain, compose, compose_calculation, score_sentences
+from assistant.config import Settings
+from assistant.embedding import Embedder, make_embedder
+from assistant.errors import InputError
+from assistant.index import Index, ensure_index
+from assistant.lexicon import Lexicon
+from assistant.records import Answer, Hit
+from assistant.retrieval import retrieve
+
+# Best-sentence score below which the composer abstains; set from the question set in
+# evals/questions.jsonl (see docs/thresholds.md for how it was chosen).
+ABSTAIN_BELOW = 0.45
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
+
+
+def clean_question(question: Any, max_chars: int) -> str:
+    """The question as one tidy line, or an InputError saying what to fix."""
+    if not isinstance(question, str):
+        raise InputError(f"the question must be text, not {type(question).__name__}")
+    text = " ".join(_CONTROL.sub(" ", question).split())
+    if not text:
+        raise InputError("the question is empty: type a question about the documents")
+    if len(text) > max_chars:
+        raise InputError(f"the question is {len(text)} characters long; the maximum is {max_chars}: shorten it")
+    return text
+
+
+@dataclass
+class Assistant:
+    """Answers questions about one indexed corpus; safe to share between threads (read-only)."""
+
+    settings: Settings
+    index: Index
+    embedder: Embedder
+    lexicon: Lexicon
+    aliases: Any
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, rebuild: bool = True, progress: bool = False, embedder: Embedder | None = None) -> Assistant:
+        """Open the index for `settings` (default: from the environment), rebuilding it if stale."""
+        from assistant.understanding import load_aliases
+
+        settings = settings or Settings()
+        embedder = embedder or make_embedder(settings.embedder)
+        index = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
+        lexicon = Lexicon.build(s.text for s in index.data.sentences)
+        alias_files = [PACKAGED_ALIASES, settings.corpus_dir / "aliases.yaml"]
+        return cls(settings, index, embedder, lexicon, load_aliases([p for p in alias_files if p.is_file()]))
+
+    def ask(self, question: str, history: list[dict[str, Any]] | None = None, today: dt.date | None = None) -> Answer:
+        """Answer `question` from the corpus; `history` holds earlier chat turns for follow-ups."""
+        from assistant.understanding import calculate, resolve
+
+        text = clean_question(question, self.settings.max_question_chars)
+        today = today or dt.date.today()
+        facts = self.index.data.facts
+        query = resolve(text, list(history or []), facts, self.aliases)
+        outcome = calculate(query, facts, today)
+        if outcome is not None:
+            answer = compose_calculation(text, outcome, self.index, self.settings.prompts_dir)
+        else:
+            answer = self._extractive(text, query.text)
+        return answer.model_copy(update={"resolved_question": query.text if query.text != text else None, "as_of": today})
+
+    def search(self, text: str, top_k: int | None = None, mode: str | None = None) -> list[Hit]:
+        """The retrieved chunks for `text` (hybrid, dense or bm25)."""
+        vector = self.embedder.embed([text])[0]
+        terms = self.lexicon.query_terms(text)
+        return retrieve(self.index, text, vector, top_k or self.settings.top_k, mode or self.settings.retriever, self.settings.rrf_k, terms)  # type: ignore[arg-type]
+
+    def _extractive(self, question: str, query_text: str) -> Answer:
+        vector = self.embedder.embed([query_text])[0]
+        terms = self.lexicon.query_terms(query_text)
+        if not terms:
+            return abstain(question, [], self.index, self.settings.prompts_dir)
+        hits = retrieve(self.index, query_text, vector, self.settings.top_k, self.settings.retriever, self.settings.rrf_k, terms)  # type: ignore[arg-type]
+        scored = score_sentences(self.index, self.lexicon, query_text, vector, hits)
+        return compose(question, scored, self.index, self.settings.prompts_dir, self.settings.max_citations, ABSTAIN_BELOW)

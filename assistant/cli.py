@@ -1,0 +1,141 @@
+"""Command line: `assistant ask | chat | ingest | serve | eval`. Errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from assistant.errors import AssistantError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from your documents, offline.")
+T = TypeVar("T")
+
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (docs/, facts/); default $ASSISTANT_CORPUS_DIR or ./corpus")]
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder; default $ASSISTANT_INDEX_DIR or ./index")]
+TodayOpt = Annotated[str | None, typer.Option("--today", help="Date for deadline questions, YYYY-MM-DD (default: today)")]
+
+
+def run(action: Callable[[], T]) -> T:
+    """Call `action`; an AssistantError becomes one line on stderr and its exit code."""
+    try:
+        return action()
+    except AssistantError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(err.exit_code) from None
+
+
+def settings_for(corpus: Path | None, index: Path | None, **extra: Any) -> Any:
+    from assistant.config import Settings
+
+    given = {"corpus_dir": corpus, "index_dir": index, **extra}
+    return Settings(**{k: v for k, v in given.items() if v is not None})
+
+
+def parse_today(value: str | None) -> dt.date | None:
+    from assistant.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-01") from None
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON")] = False,
+    today: TodayOpt = None,
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    no_rebuild: Annotated[bool, typer.Option("--no-rebuild", help="Fail instead of rebuilding a stale index")] = False,
+) -> None:
+    """Answer one question with citations."""
+    from assistant.api import Assistant, clean_question
+
+    def answer() -> None:
+        settings = settings_for(corpus, index)
+        clean_question(question, settings.max_question_chars)  # fail fast, before loading anything
+        day = parse_today(today)
+        bot = Assistant.load(settings, rebuild=not no_rebuild, progress=sys.stderr.isatty())
+        result = bot.ask(question, today=day)
+        typer.echo(result.model_dump_json(indent=2) if as_json else render_answer(result))
+
+    run(answer)
+
+
+def render_answer(answer: Any) -> str:
+    """An Answer as terminal text: the answer, then its numbered sources."""
+    lines = [answer.text, ""]
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {c.title} ({c.doc_id}, chars {c.start}-{c.end}): “{c.quote}”")
+    return "\n".join(lines).rstrip()
+
+
+@app.command()
+def chat(today: TodayOpt = None, corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """Terminal chat that keeps the conversation for follow-up questions (Ctrl-D or 'exit' to quit)."""
+    from assistant.api import Assistant
+
+    def loop() -> None:
+        day = parse_today(today)
+        bot = Assistant.load(settings_for(corpus, index), progress=True)
+        history: list[dict[str, str]] = []
+        typer.echo("Ask about the documents (Ctrl-D or 'exit' to quit).")
+        while (question := _prompt()) is not None:
+            try:
+                result = bot.ask(question, history=history, today=day)
+            except AssistantError as err:
+                typer.echo(f"error: {err}", err=True)
+                continue
+            typer.echo(render_answer(result) + "\n")
+            history += [{"role": "user", "content": question}, {"role": "assistant", "content": result.text}]
+
+    run(loop)
+
+
+def _prompt() -> str | None:
+    try:
+        line = input("? ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+    return None if line.strip().lower() in ("exit", "quit") else line
+
+
+@app.command()
+def ingest(
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    no_rebuild: Annotated[bool, typer.Option("--no-rebuild", help="Only check: list what is stale and exit 3")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the index is up to date")] = False,
+) -> None:
+    """Build the index (only if missing or stale, unless --force)."""
+    from assistant.embedding import make_embedder
+    from assistant.errors import StaleIndexError
+    from assistant.index import build_index, stale_reasons
+
+    def build() -> None:
+        settings = settings_for(corpus, index)
+        embedder = make_embedder(settings.embedder)
+        reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
+        if no_rebuild and reasons:
+            raise StaleIndexError(reasons)
+        if not reasons and not force:
+            typer.echo(f"index is up to date: {settings.index_dir}")
+            return
+        for reason in reasons:
+            typer.echo(f"rebuilding: {reason}", err=True)
+        path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress=True)
+        typer.echo(f"index built: {path}")
+
+    run(build)
+
+
+def main() -> None:
+    app()

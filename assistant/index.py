@@ -1,0 +1,294 @@
+"""Build, persist, validate and load the search index of a corpus.
+
+Layout of an index folder: `CURRENT` names the live build folder `build-*`, which holds
+manifest.json, corpus.json (documents, sentences, chunks, facts), sentences.npy (sentence
+vectors), default__vector_store.json (FAISS, written by LlamaIndex's FaissVectorStore) and
+bm25/ (bm25s). A build is written to a new folder and made live by atomically replacing
+CURRENT, so a reader never sees a half-written index and an interrupted build changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import TypeAdapter
+
+from assistant.config import Settings
+from assistant.corpus import Corpus, hash_inputs, load_corpus, sha256
+from assistant.embedding import Embedder
+from assistant.errors import IndexError_, StaleIndexError
+from assistant.records import Chunk, Document, Fact, Sentence
+from assistant.text import chunk_sentences, split_sentences
+
+FORMAT = 1
+FAISS_FILE = "default__vector_store.json"
+_PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "bm25s")
+_FACTS = TypeAdapter(list[Fact])
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """Everything derived from the corpus text, before any embedding."""
+
+    documents: list[Document]
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    facts: list[Fact]
+
+
+@dataclass(frozen=True)
+class Index:
+    """A loaded index: the segmented corpus plus its vector and BM25 indexes."""
+
+    path: Path
+    manifest: dict[str, Any]
+    data: Segmented
+    sentence_vectors: np.ndarray
+    faiss: Any
+    bm25: Any
+
+    def document(self, doc_id: str) -> Document:
+        return next(d for d in self.data.documents if d.doc_id == doc_id)
+
+
+# --- segmentation (pure) -----------------------------------------------------------------
+
+
+def segment(corpus: Corpus, settings: Settings) -> Segmented:
+    """Sentences, chunks and facts (curated + extracted) of every document, with global ids."""
+    from assistant.extraction import extract_facts, merge_facts
+
+    sentences: list[Sentence] = []
+    chunks: list[Chunk] = []
+    extracted: list[Fact] = []
+    for doc in corpus.documents:
+        own = split_sentences(doc.doc_id, doc.text)
+        base = len(sentences)
+        for chunk in chunk_sentences(
+            doc.doc_id, doc.text, own, settings.chunk_max_chars, settings.chunk_overlap_sentences
+        ):
+            chunks.append(chunk.model_copy(update={"sentence_ids": tuple(base + i for i in chunk.sentence_ids)}))
+        sentences.extend(own)
+        extracted.extend(extract_facts(doc, own))
+    facts = merge_facts(corpus.facts, extracted)
+    chunks.extend(_fact_chunk(fact, sentences) for fact in facts)
+    return Segmented(corpus.documents, sentences, chunks, facts)
+
+
+def describe(fact: Fact) -> str:
+    """A fact as searchable text: its kind, its typed fields, then its quote."""
+    skip = {"id", "doc", "quote", "origin", "start", "end", "kind", "after"}
+    fields = [f"{k}: {v}" for k, v in fact.model_dump().items() if k not in skip and v not in (None, [], "")]
+    return f"{fact.kind} ({'; '.join(fields)}): {fact.quote}"
+
+
+def _fact_chunk(fact: Fact, sentences: list[Sentence]) -> Chunk:
+    assert fact.start is not None and fact.end is not None
+    ids = tuple(
+        i for i, s in enumerate(sentences) if s.doc_id == fact.doc and s.start < fact.end and fact.start < s.end
+    )
+    return Chunk(
+        doc_id=fact.doc, chunk_id=f"fact:{fact.id}", start=fact.start, end=fact.end, text=fact.quote,
+        kind="fact", fact_id=fact.id, sentence_ids=ids, search_text=describe(fact),
+    )
+
+
+# --- manifest and staleness --------------------------------------------------------------
+
+
+def expected_manifest(corpus_dir: Path, settings: Settings, embedder: Embedder) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "model": embedder.model_id,
+        "chunking": {"max_chars": settings.chunk_max_chars, "overlap_sentences": settings.chunk_overlap_sentences},
+        "inputs": hash_inputs(corpus_dir),
+    }
+
+
+def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedder: Embedder) -> list[str]:
+    """Why the index at `index_dir` cannot serve this corpus and settings; [] when it can."""
+    build = live_build(index_dir)
+    if build is None:
+        return [f"no index in {index_dir}"]
+    try:
+        manifest = json.loads((build / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError) as err:
+        return [f"unreadable manifest in {build}: {err}"]
+    want = expected_manifest(corpus_dir, settings, embedder)
+    reasons = [f"{key} changed ({manifest.get(key)!r} -> {want[key]!r})" for key in ("format", "model", "chunking") if manifest.get(key) != want[key]]
+    have = manifest.get("inputs", {})
+    reasons += [f"{name} changed" for name in sorted(want["inputs"]) if name in have and have[name] != want["inputs"][name]]
+    reasons += [f"{name} added" for name in sorted(set(want["inputs"]) - set(have))]
+    reasons += [f"{name} removed" for name in sorted(set(have) - set(want["inputs"]))]
+    return reasons + _corrupt_files(build, manifest)
+
+
+def _corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
+    reasons = []
+    for name, digest in manifest.get("files", {}).items():
+        path = build / name
+        if not path.is_file():
+            reasons.append(f"index file {name} is missing")
+        elif sha256(path.read_bytes()) != digest:
+            reasons.append(f"index file {name} is corrupt (checksum mismatch)")
+    return reasons
+
+
+def live_build(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / "CURRENT").read_text("utf-8").strip()
+    except OSError:
+        return None
+    build = index_dir / name
+    return build if name.startswith("build-") and build.is_dir() else None
+
+
+# --- building ----------------------------------------------------------------------------
+
+
+def build_index(corpus_dir: Path, index_dir: Path, settings: Settings, embedder: Embedder, progress: bool = True) -> Path:
+    """Read, segment, embed and persist the corpus; make the new build live; return its folder."""
+    corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
+    data = segment(corpus, settings)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    try:
+        build.mkdir()
+        _write_build(build, data, corpus, settings, embedder, progress)
+        _swap(index_dir, build)
+    finally:
+        if build.exists() and live_build(index_dir) != build:
+            shutil.rmtree(build, ignore_errors=True)
+    _remove_old_builds(index_dir, keep=build)
+    return build
+
+
+def _write_build(build: Path, data: Segmented, corpus: Corpus, settings: Settings, embedder: Embedder, progress: bool) -> None:
+    chunk_vectors = _embed(embedder, [c.indexed_text for c in data.chunks], "chunks", progress)
+    sentence_vectors = _embed(embedder, [s.text for s in data.sentences], "sentences", progress)
+    _write_faiss(build / FAISS_FILE, data.chunks, chunk_vectors)
+    np.save(build / "sentences.npy", sentence_vectors)
+    _write_bm25(build / "bm25", [c.indexed_text for c in data.chunks])
+    payload = {
+        "documents": [d.model_dump(mode="json") for d in data.documents],
+        "sentences": [s.model_dump(mode="json") for s in data.sentences],
+        "chunks": [c.model_dump(mode="json") for c in data.chunks],
+        "facts": _FACTS.dump_python(data.facts, mode="json"),
+    }
+    (build / "corpus.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+    manifest = expected_manifest(corpus.root, settings, embedder) | {
+        "versions": {name: _version(name) for name in _PACKAGES},
+        "counts": {"documents": len(data.documents), "sentences": len(data.sentences), "chunks": len(data.chunks), "facts": len(data.facts)},
+        "files": {p.relative_to(build).as_posix(): sha256(p.read_bytes()) for p in sorted(build.rglob("*")) if p.is_file()},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    _write_atomic(build / "manifest.json", json.dumps(manifest, indent=2))
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
+    from rich.progress import track
+
+    batches = [texts[i : i + 64] for i in range(0, len(texts), 64)]
+    steps = track(batches, description=f"Embedding {len(texts)} {label}", transient=True) if progress else batches
+    parts = [embedder.embed(batch) for batch in steps]
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def _write_faiss(path: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    """Store chunk vectors through LlamaIndex's FaissVectorStore (inner product, normalized)."""
+    import faiss
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(vectors.shape[1]))
+    nodes = [TextNode(id_=c.chunk_id, text=c.indexed_text, embedding=v.tolist()) for c, v in zip(chunks, vectors, strict=True)]
+    store.add(nodes)
+    store.persist(persist_path=str(path))
+
+
+def _write_bm25(folder: Path, texts: list[str]) -> None:
+    import bm25s
+
+    model = bm25s.BM25()
+    model.index(bm25_tokens(texts), show_progress=False)
+    model.save(str(folder))
+
+
+def bm25_tokens(texts: list[str]) -> list[list[str]]:
+    import bm25s
+    import Stemmer
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _swap(index_dir: Path, build: Path) -> None:
+    _write_atomic(index_dir / "CURRENT", build.name + "\n")
+
+
+def _remove_old_builds(index_dir: Path, keep: Path) -> None:
+    for old in index_dir.glob("build-*"):
+        if old != keep and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def load_index(index_dir: Path) -> Index:
+    """Load the live build; raise IndexError_ if it is missing or corrupt (checksums)."""
+    import bm25s
+    import faiss
+
+    build = live_build(index_dir)
+    if build is None:
+        raise IndexError_(f"no index in {index_dir}: run `assistant ingest`")
+    manifest = json.loads((build / "manifest.json").read_text("utf-8"))
+    if problems := _corrupt_files(build, manifest):
+        raise StaleIndexError(problems)
+    payload = json.loads((build / "corpus.json").read_text("utf-8"))
+    data = Segmented(
+        documents=[Document.model_validate(d) for d in payload["documents"]],
+        sentences=[Sentence.model_validate(s) for s in payload["sentences"]],
+        chunks=[Chunk.model_validate(c) for c in payload["chunks"]],
+        facts=_FACTS.validate_python(payload["facts"]),
+    )
+    return Index(
+        path=build, manifest=manifest, data=data,
+        sentence_vectors=np.load(build / "sentences.npy"),
+        faiss=faiss.read_index(str(build / FAISS_FILE)),
+        bm25=bm25s.BM25.load(str(build / "bm25")),
+    )
+
+
+def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, progress: bool = True) -> Index:
+    """The index for `settings`, rebuilt first if missing or stale (or StaleIndexError if not allowed)."""
+    reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
+    if reasons and not rebuild:
+        raise StaleIndexError(reasons)
+    if reasons:
+        build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress)
+    return load_index(settings.index_dir)
