@@ -228,34 +228,45 @@ def _facts_in_file(path: Path, documents: dict[str, Document]) -> list[tuple[Fac
     if not isinstance(data, list):
         raise CorpusError(str(path), "a facts file must be a YAML list of facts (- id: ...)", 1)
     lines = _item_lines(source)
-    return [(_validate_fact(path, item, lines[i], documents), lines[i]) for i, item in enumerate(data)]
+    return [(_validate_fact(path, item, lines[i], documents), lines[i][""]) for i, item in enumerate(data)]
 
 
-def _item_lines(source: str) -> list[int]:
-    """1-based line of each top-level list item (the YAML was already parsed once, so this succeeds)."""
+def _item_lines(source: str) -> list[dict[str, int]]:
+    """1-based line of each top-level list item ("") and of each of its keys (parsed once already)."""
     node = yaml.compose(source)
-    return [item.start_mark.line + 1 for item in node.value] if node is not None else []
+    items = node.value if node is not None else []
+    out = []
+    for item in items:
+        lines = {"": item.start_mark.line + 1}
+        if isinstance(item, yaml.MappingNode):
+            lines |= {str(k.value): k.start_mark.line + 1 for k, _ in item.value}
+        out.append(lines)
+    return out
 
 
-def _validate_fact(path: Path, item: Any, line: int, documents: dict[str, Document]) -> Fact:
+def _validate_fact(path: Path, item: Any, lines: dict[str, int], documents: dict[str, Document]) -> Fact:
+    line = lines[""]
     if not isinstance(item, dict):
         raise CorpusError(str(path), "each fact must be a mapping with id, kind, doc, quote, ...", line)
     for key in ("origin", "start", "end", "anchor_date"):
         if key in item:
-            raise CorpusError(str(path), f"{key!r} is computed at ingestion: remove it", line)
+            raise CorpusError(str(path), f"{key!r} is computed at ingestion: remove it", lines.get(key, line))
     try:
         fact = _FACT.validate_python(item)
     except ValidationError as err:
         first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"][1:] or first["loc"])
-        raise CorpusError(str(path), f"fact {item.get('id', '?')!r}: {loc}: {first['msg']}", line) from None
+        keys = [str(p) for p in first["loc"][1:] or first["loc"]] or (["kind"] if "tag" in first["type"] else [])
+        where = lines.get(keys[0], line) if keys else line
+        raise CorpusError(str(path), f"fact {item.get('id', '?')!r}: {'.'.join(keys)}: {first['msg']}", where) from None
     doc = documents.get(fact.doc)
     if doc is None:
         known = ", ".join(sorted(documents))
-        raise CorpusError(str(path), f"fact {fact.id!r}: unknown document {fact.doc!r} (known: {known})", line)
+        raise CorpusError(str(path), f"fact {fact.id!r}: unknown document {fact.doc!r} (known: {known})", lines.get("doc", line))
     start = doc.text.find(fact.quote)
     if start < 0:
-        raise CorpusError(str(path), f"fact {fact.id!r}: quote not found in {doc.path}: {fact.quote[:80]!r}", line)
+        raise CorpusError(
+            str(path), f"fact {fact.id!r}: quote not found in {doc.path}: {fact.quote[:80]!r}", lines.get("quote", line)
+        )
     return fact.model_copy(update={"start": start, "end": start + len(fact.quote)})
 
 

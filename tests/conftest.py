@@ -1,0 +1,51 @@
+"""Shared fixtures: temp corpora, a fake-embedder assistant, and one real-model assistant per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from assistant import Assistant, Settings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+ARTICLE_ID = "us-critical-minerals-strategy"
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def fake_settings(corpus_copy: Path, tmp_path: Path) -> Settings:
+    """Settings for a temp copy of the corpus and index, with the deterministic fake embedder."""
+    return Settings(corpus_dir=corpus_copy, index_dir=tmp_path / "index", embedder="fake")
+
+
+@pytest.fixture
+def fake_bot(fake_settings: Settings) -> Assistant:
+    return Assistant.load(fake_settings)
+
+
+@pytest.fixture(scope="session")
+def real_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The shipped corpus with the real MiniLM model, indexed once per test session."""
+    index_dir = tmp_path_factory.mktemp("real-index")
+    return Assistant.load(Settings(corpus_dir=CORPUS, index_dir=index_dir, embedder="minilm"))
+
+
+def assert_citations_exact(bot: Assistant, answer) -> None:  # type: ignore[no-untyped-def]
+    """Every citation quotes its document exactly at its offsets."""
+    for c in answer.citations:
+        assert bot.index.document(c.doc_id).text[c.start : c.end] == c.quote, c

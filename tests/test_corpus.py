@@ -1,0 +1,114 @@
+"""Corpus reading and validation: every problem names the file and line and says what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.errors import CorpusError
+
+GOOD_FACT = """\
+- id: meeting
+  kind: event
+  doc: note
+  name: Harbour Talks
+  date: 2027-05-01
+  quote: "the Harbour Talks opened"
+"""
+
+
+def make_corpus(root: Path, facts: str | None = None, doc: bytes = b"On May 1, 2027, the Harbour Talks opened.\n") -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "note.txt").write_bytes(doc)
+    if facts is not None:
+        (root / "facts").mkdir()
+        (root / "facts" / "f.yaml").write_text(facts, "utf-8")
+    return root
+
+
+def error_of(root: Path) -> CorpusError:
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(root)
+    return caught.value
+
+
+def test_the_shipped_article_is_copied_verbatim_with_its_metadata() -> None:
+    repo = Path(__file__).resolve().parent.parent
+    corpus = load_corpus(repo / "corpus")
+    doc = corpus.document("us-critical-minerals-strategy")
+    shared = repo.parent / "shared" / "source" / "000_678340608fcf7b59.txt"
+    if shared.exists():
+        assert doc.text == shared.read_text("utf-8")
+    assert (doc.byline, str(doc.event_date)) == ("Chief Editor", "2026-02-04")
+    assert doc.title.startswith("US Critical Minerals Strategy")
+
+
+def test_a_valid_fact_is_located_in_its_document(tmp_path: Path) -> None:
+    corpus = load_corpus(make_corpus(tmp_path, GOOD_FACT))
+    fact = corpus.facts[0]
+    assert corpus.document("note").text[fact.start : fact.end] == fact.quote
+
+
+@pytest.mark.parametrize(
+    ("facts", "line", "message"),
+    [
+        (GOOD_FACT.replace("the Harbour Talks opened", "the talks closed"), 6, "quote not found in note.txt"),
+        (GOOD_FACT.replace("  name:", "  colour: red\n  name:"), 4, "colour: Extra inputs are not permitted"),
+        (GOOD_FACT.replace("2027-05-01", "next week"), 5, "date: Input should be a valid date"),
+        (GOOD_FACT + GOOD_FACT, 7, "duplicate fact id 'meeting'"),
+        (GOOD_FACT.replace("doc: note", "doc: missing"), 3, "unknown document 'missing'"),
+        (GOOD_FACT.replace("kind: event", "kind: rumour"), 2, "kind"),
+        ("- id: x\n  kind: : bad\n", 2, "invalid YAML"),
+        ("id: x\n", 1, "must be a YAML list"),
+        (GOOD_FACT + "- id: plan\n  kind: commitment\n  doc: note\n  parties: [A]\n  instrument: plan\n"
+         "  after: nothing\n  quote: Harbour\n", 7, "'after: nothing' is not the id of an event fact"),
+    ],
+)
+def test_a_bad_fact_stops_loading_with_file_line_and_reason(tmp_path: Path, facts: str, line: int, message: str) -> None:
+    err = error_of(make_corpus(tmp_path, facts))
+    assert err.path.endswith("f.yaml") and err.line == line
+    assert message in str(err)
+    assert str(err).startswith(f"{err.path}:{line}: ")
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        (b"", "empty document", None),
+        (b"  \n\n", "empty document", None),
+        (b"ok line\n\xff\xfe bad\n", "not valid UTF-8", 2),
+        (b"\x89PNG\r\n\x00\x00binary", "binary file", None),
+    ],
+)
+def test_an_unreadable_document_is_named_with_a_fix(tmp_path: Path, content: bytes, message: str, line: int | None) -> None:
+    err = error_of(make_corpus(tmp_path, doc=content))
+    assert err.path.endswith("note.txt") and message in str(err) and err.line == line
+
+
+def test_an_empty_corpus_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    assert "the corpus is empty" in str(error_of(tmp_path))
+
+
+def test_bad_metadata_names_the_key_and_line(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path)
+    (root / "docs" / "note.meta.yaml").write_text("title: Note\nevent_date: someday\n", "utf-8")
+    err = error_of(root)
+    assert (err.line, "event_date") == (2, "event_date") and "valid date" in str(err)
+
+
+def test_markdown_front_matter_gives_metadata_and_is_not_part_of_the_text(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path)
+    (root / "docs" / "brief.md").write_text("---\ntitle: Brief\nevent_date: 2027-01-02\n---\n# Heading\nBody.\n", "utf-8")
+    doc = load_corpus(root).document("brief")
+    assert (doc.title, str(doc.event_date), doc.text) == ("Brief", "2027-01-02", "# Heading\nBody.\n")
+
+
+def test_html_documents_keep_visible_text_only(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path)
+    html = "<html><head><title>Page</title><script>alert(1)</script></head><body><p>Visible text.</p></body></html>"
+    (root / "docs" / "page.html").write_text(html, "utf-8")
+    doc = load_corpus(root).document("page")
+    assert doc.title == "Page" and "Visible text." in doc.text and "alert" not in doc.text

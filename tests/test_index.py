@@ -1,0 +1,106 @@
+"""Index building: manifest, staleness, atomic swap, corruption detection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import Settings
+from assistant.embedding import HashEmbedder
+from assistant.errors import CorpusError, IndexError_, StaleIndexError
+from assistant.index import build_index, ensure_index, live_build, load_index, stale_reasons
+
+ARTICLE = "docs/us-critical-minerals-strategy.txt"
+
+
+def build(settings: Settings) -> Path:
+    return build_index(settings.corpus_dir, settings.index_dir, settings, HashEmbedder(), progress=False)
+
+
+def reasons(settings: Settings) -> list[str]:
+    return stale_reasons(settings.index_dir, settings.corpus_dir, settings, HashEmbedder())
+
+
+def test_a_fresh_build_is_not_stale_and_records_its_inputs(fake_settings: Settings) -> None:
+    path = build(fake_settings)
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert reasons(fake_settings) == []
+    assert ARTICLE in manifest["inputs"] and manifest["model"] == HashEmbedder.model_id
+    assert manifest["chunking"] == {"max_chars": 600, "overlap_sentences": 1}
+    assert {"faiss-cpu", "llama-index-core"} <= manifest["versions"].keys()
+
+
+def test_every_chunk_and_sentence_slices_its_document_exactly(fake_settings: Settings) -> None:
+    build(fake_settings)
+    index = load_index(fake_settings.index_dir)
+    for span in [*index.data.sentences, *index.data.chunks]:
+        assert index.document(span.doc_id).text[span.start : span.end] == span.text
+    assert index.faiss.ntotal == len(index.data.chunks)
+    assert index.sentence_vectors.shape == (len(index.data.sentences), 384)
+
+
+def test_facts_are_indexed_as_searchable_chunks(fake_settings: Settings) -> None:
+    build(fake_settings)
+    index = load_index(fake_settings.index_dir)
+    fact_chunks = [c for c in index.data.chunks if c.kind == "fact"]
+    assert {c.fact_id for c in fact_chunks} >= {"ministerial", "reserve-exim", "mou-japan-eu"}
+    assert all(c.search_text.endswith(c.text) for c in fact_chunks)
+
+
+def test_editing_a_document_makes_the_index_stale_and_it_is_rebuilt(fake_settings: Settings) -> None:
+    build(fake_settings)
+    doc = fake_settings.corpus_dir / ARTICLE
+    doc.write_text(doc.read_text("utf-8") + "\nA new closing line about cobalt.\n", "utf-8")
+    assert reasons(fake_settings) == [f"{ARTICLE} changed"]
+    with pytest.raises(StaleIndexError, match="changed"):
+        ensure_index(fake_settings, HashEmbedder(), rebuild=False)
+    index = ensure_index(fake_settings, HashEmbedder(), rebuild=True, progress=False)
+    assert "cobalt" in index.document("us-critical-minerals-strategy").text
+
+
+def test_added_removed_and_settings_changes_are_reported(fake_settings: Settings) -> None:
+    build(fake_settings)
+    (fake_settings.corpus_dir / "docs" / "extra.txt").write_text("Another note.\n", "utf-8")
+    assert reasons(fake_settings) == ["docs/extra.txt added"]
+    other = fake_settings.model_copy(update={"chunk_max_chars": 300})
+    assert any(r.startswith("chunking changed") for r in reasons(other))
+
+
+def test_a_corrupt_index_file_is_detected_and_never_loaded(fake_settings: Settings) -> None:
+    path = build(fake_settings)
+    (path / "sentences.npy").write_bytes(b"garbage")
+    assert reasons(fake_settings) == ["index file sentences.npy is corrupt (checksum mismatch)"]
+    with pytest.raises(StaleIndexError):
+        load_index(fake_settings.index_dir)
+    index = ensure_index(fake_settings, HashEmbedder(), progress=False)  # rebuilt
+    assert np.isfinite(index.sentence_vectors).all()
+
+
+def test_a_missing_index_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(IndexError_, match="no index"):
+        load_index(tmp_path / "nowhere")
+
+
+def test_a_failed_build_leaves_the_previous_index_live(fake_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = build(fake_settings)
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C half way
+
+    monkeypatch.setattr("assistant.index._write_bm25", explode)
+    with pytest.raises(KeyboardInterrupt):
+        build(fake_settings)
+    assert live_build(fake_settings.index_dir) == first
+    assert [p.name for p in fake_settings.index_dir.glob("build-*")] == [first.name]
+    assert load_index(fake_settings.index_dir).faiss.ntotal > 0
+
+
+def test_a_corpus_error_leaves_the_existing_index_untouched(fake_settings: Settings) -> None:
+    first = build(fake_settings)
+    (fake_settings.corpus_dir / "facts" / "bad.yaml").write_text("- id: x\n  kind: count\n", "utf-8")
+    with pytest.raises(CorpusError, match="bad.yaml:1"):
+        build(fake_settings)
+    assert live_build(fake_settings.index_dir) == first
