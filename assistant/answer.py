@@ -26,7 +26,8 @@ from assistant.records import (
     Sentence,
 )
 
-DENSE_WEIGHT, LEXICAL_WEIGHT, TYPE_BONUS, CONTEXT_WEIGHT = 0.55, 0.45, 0.08, 0.5
+UNKNOWN_TERM_WEIGHT = 0.6  # share of the top IDF given to a question word the corpus never uses
+DENSE_WEIGHT, LEXICAL_WEIGHT, TYPE_BONUS, CONTEXT_WEIGHT, MISSING_TYPE_FACTOR = 0.55, 0.45, 0.08, 0.5, 0.75
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\b(when|what date|which date|what day)\b", re.I),
@@ -38,6 +39,13 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\bhow many\b", re.I), re.compile(r"\b\d[\d,]*\s+[a-z]+")),
     (re.compile(r"\b(who|whom|which (person|official|country|countries|nations?))\b", re.I),
      re.compile(r"(?:[A-Z][\w’'.-]*|of)(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)+")),
+]
+_NUMBER = re.compile(r"\d")
+_DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b\d+\s+(?:days|weeks|months|years)\b")
+_REQUIRED_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"\b(when|what date|which date|what day|date of|what year|which year)\b", re.I), _DATE),
+    (re.compile(r"\b(how many|how much|what (rate|level|amount|number|size|price|cost|percentage|share|population)"
+                r"|at what (rate|level|price))\b", re.I), _NUMBER),
 ]
 _LEADING = re.compile(rf"^(?:(?:On|In|The|A|An|By|For|At|Under|While|Even|Now|This|That|{_MONTHS})\s+)+")
 
@@ -86,35 +94,74 @@ def answer_type(question: str) -> re.Pattern[str] | None:
     return next((pattern for trigger, pattern in _ANSWER_TYPES if trigger.search(question)), None)
 
 
+def required_type(question: str) -> re.Pattern[str] | None:
+    """A date or figure the answer cannot do without ("what rate", "date of birth", "how many")."""
+    return next((pattern for trigger, pattern in _REQUIRED_TYPES if trigger.search(question)), None)
+
+
+def term_weights(lexicon: Lexicon, question: str) -> dict[str, float]:
+    """IDF weight of each question term; a term the corpus never uses gets the highest weight."""
+    weights = {t: lexicon.idf(t) for t in lexicon.query_terms(question)}
+    return weights | {f"?{t}": UNKNOWN_TERM_WEIGHT * lexicon.max_idf() for t in lexicon.unknown_terms(question)}
+
+
 def score_sentences(index: Index, lexicon: Lexicon, question: str, vector: np.ndarray, hits: list[Hit]) -> list[Scored]:
-    """Sentences of the retrieved chunks, scored by meaning, shared rare terms and answer type."""
+    """Sentences of the retrieved chunks, scored by meaning, shared rare terms and answer type.
+
+    A FAQ-style question line that matches passes its score on to the line that answers it.
+    """
     positions = list(dict.fromkeys(p for hit in hits for p in hit.chunk.sentence_ids))
+    positions += [p + 1 for p in positions if _is_question_line(index, p) and p + 1 not in positions]
     if not positions:
         return []
-    terms = lexicon.query_terms(question)
-    weights = {t: lexicon.idf(t) for t in terms}
-    wanted = answer_type(question)
+    weights = term_weights(lexicon, question)
     dense = index.sentence_vectors[positions] @ vector
-    scored = []
-    for position, cosine in zip(positions, dense, strict=True):
-        sentence = index.data.sentences[position]
-        lexical = _overlap(weights, set(stems(sentence.text)), _context_stems(index, position))
-        score = DENSE_WEIGHT * float(cosine) + LEXICAL_WEIGHT * lexical
-        if wanted is not None and wanted.search(sentence.text):
-            score += TYPE_BONUS
-        if is_heading(index, position) or sentence.text.endswith("?"):
-            score *= 0.7
-        scored.append(Scored(position, sentence, score))
+    raw = {}
+    for p, cosine in zip(positions, dense, strict=True):
+        lexical = _overlap(weights, set(stems(index.data.sentences[p].text)), _context_stems(index, p))
+        raw[p] = DENSE_WEIGHT * float(cosine) + LEXICAL_WEIGHT * lexical
+    for p in positions:
+        if _is_question_line(index, p) and p + 1 in raw:
+            raw[p + 1] = max(raw[p + 1], raw[p])
+    scored = [Scored(p, index.data.sentences[p], _adjust(index, p, raw[p], question)) for p in positions]
     return sorted(scored, key=lambda s: -s.score)
 
 
+def _is_question_line(index: Index, position: int) -> bool:
+    sentences = index.data.sentences
+    return (
+        sentences[position].text.endswith("?")
+        and position + 1 < len(sentences)
+        and sentences[position + 1].doc_id == sentences[position].doc_id
+    )
+
+
+def _adjust(index: Index, position: int, score: float, question: str) -> float:
+    """Reward the expected kind of answer, penalise its absence, headings and question lines."""
+    text = index.data.sentences[position].text
+    wanted, required = answer_type(question), required_type(question)
+    if wanted is not None and wanted.search(text):
+        score += TYPE_BONUS
+    if required is not None and not required.search(text):
+        score *= MISSING_TYPE_FACTOR
+    if is_heading(index, position) or text.endswith("?"):
+        score *= 0.7
+    return score
+
+
 def _context_stems(index: Index, position: int) -> set[str]:
-    """Stems of the previous sentence of the same paragraph ("This initiative is backed by...")."""
-    if position == 0:
-        return set()
-    prev, here = index.data.sentences[position - 1], index.data.sentences[position]
-    same = prev.doc_id == here.doc_id and prev.paragraph == here.paragraph
-    return set(stems(prev.text)) if same else set()
+    """Stems of what a sentence leans on: the previous sentence of its paragraph ("This
+    initiative is backed by...") and the heading of its section."""
+    context: set[str] = set()
+    here = index.data.sentences[position]
+    if position > 0:
+        prev = index.data.sentences[position - 1]
+        if prev.doc_id == here.doc_id and prev.paragraph == here.paragraph:
+            context |= set(stems(prev.text))
+    heading = _heading_before(index, position - 1) if position > 0 else None
+    if heading is not None and heading.doc_id == here.doc_id:
+        context |= set(stems(heading.text))
+    return context
 
 
 def _overlap(weights: dict[str, float], own: set[str], context: set[str]) -> float:

@@ -19,7 +19,7 @@ from assistant.retrieval import retrieve
 
 # Best-sentence score below which the composer abstains; set from the question set in
 # evals/questions.jsonl (see docs/thresholds.md for how it was chosen).
-ABSTAIN_BELOW = 0.45
+ABSTAIN_BELOW = 0.42
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
 
@@ -60,7 +60,8 @@ class Assistant:
 
     def ask(self, question: str, history: list[dict[str, Any]] | None = None, today: dt.date | None = None) -> Answer:
         """Answer `question` from the corpus; `history` holds earlier chat turns for follow-ups."""
-        from assistant.understanding import calculate, resolve
+        from assistant.calculator import calculate
+        from assistant.understanding import resolve
 
         text = clean_question(question, self.settings.max_question_chars)
         today = today or dt.date.today()
@@ -70,7 +71,7 @@ class Assistant:
         if outcome is not None:
             answer = compose_calculation(text, outcome, self.index, self.settings.prompts_dir)
         else:
-            answer = self._extractive(text, query.text)
+            answer = self._extractive(text, self._expand(query.text))
         return answer.model_copy(update={"resolved_question": query.text if query.text != text else None, "as_of": today})
 
     def search(self, text: str, top_k: int | None = None, mode: str | None = None) -> list[Hit]:
@@ -78,6 +79,11 @@ class Assistant:
         vector = self.embedder.embed([text])[0]
         terms = self.lexicon.query_terms(text)
         return retrieve(self.index, text, vector, top_k or self.settings.top_k, mode or self.settings.retriever, self.settings.rrf_k, terms)  # type: ignore[arg-type]
+
+    def _expand(self, text: str) -> str:
+        """The question with every alias also written in its canonical form (EXIM -> export-import bank)."""
+        canonical = self.aliases.canonical(text)
+        return text if canonical == text.lower().replace("’", "'") else f"{text} ({canonical})"
 
     def _extractive(self, question: str, query_text: str) -> Answer:
         vector = self.embedder.embed([query_text])[0]

@@ -16,7 +16,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 QUESTION_WORDS = frozenset(
     "what which who whom whose when where why how many much does did do is are was were will "
     "would could should can the a an of to in on for with by about tell me please say said "
-    "according source sources article document give list name".split()
+    "according source sources article document give list name wat whats what's pls plz".split()
 )
 _STOP = frozenset(STOPWORDS_EN_PLUS) | QUESTION_WORDS
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
@@ -64,6 +64,13 @@ class Lexicon:
             close = difflib.get_close_matches(stem, self.df.keys(), n=1, cutoff=0.8) if len(stem) > 3 else []
             self._repairs[stem] = close[0] if close else None
         return self._repairs[stem]
+
+    def unknown_terms(self, text: str) -> list[str]:
+        """Content stems of a question that the corpus has no word for, even allowing misspellings."""
+        return list(dict.fromkeys(stem for stem in stems(text) if self.repair(stem) is None))
+
+    def max_idf(self) -> float:
+        return math.log(1 + (self.total + 0.5) / 0.5)
 
     def query_terms(self, text: str) -> list[str]:
         """Content stems of a question, misspellings mapped to corpus stems, unknown words dropped."""

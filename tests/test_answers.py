@@ -1,0 +1,95 @@
+"""Answers about the shipped article, with the real model: the expected fact, cited to its sentence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant import Assistant
+from tests.conftest import assert_citations_exact
+
+pytestmark = pytest.mark.model
+
+# (question, a regex the answer must match, a piece of the sentence that must be cited)
+ANSWERABLE = [
+    ("Who hosted the Critical Minerals Ministerial?", r"Marco Rubio", "Marco Rubio hosted the inaugural"),
+    ("When was the Critical Minerals Ministerial held?", r"February 4, 2026", "On February 4, 2026"),
+    ("How many nations attended the ministerial?", r"\b54\b", "Representatives from 54 nations attended"),
+    ("Which regions were represented at the meeting?", r"Latin America|Africa", "resource-rich nations in Latin America"),
+    ("What will the memorandum with Japan and the EU cover?", r"lifecycle", "entire lifecycle of critical minerals"),
+    ("Who will the US sign a memorandum of understanding with?", r"Japan", "memorandum of understanding with Japan"),
+    ("What is planned with Mexico?", r"action plan", "action plan is slated for implementation with Mexico"),
+    ("What will the Mexico action plan focus on?", r"cooperative management", "cooperative management and trade"),
+    ("What did the Vice President propose?", r"preferential trade zones", "Vice President JD Vance articulated"),
+    ("Which tools are being explored against dumping?", r"price floors", "price floors and tariffs"),
+    ("How much is the Export-Import Bank contributing to the reserve?", r"\$10 billion", "$10 billion from the Export-Import Bank"),
+    ("How much comes from the private sector?", r"\$2 billion", "$2 billion from the private sector"),
+    ("Who launched the strategic critical minerals reserve?", r"Biden administration", "the Biden administration launched"),
+    ("What does the strategic minerals reserve mirror?", r"Strategic Petroleum Reserve", "mirroring the Strategic Petroleum Reserve"),
+    ("What share of key mineral market capacity does China control?", r"80%?\s*(to|–|-)\s*90%", "80% to 90% of key mineral market capacity"),
+    ("Which organizations has the US withdrawn from?", r"Paris Agreement|WHO", "withdrawn from organizations like the Paris Agreement"),
+    ("What is Canada's prime minister advocating?", r"middle powers", "Mark Carney is advocating"),
+    ("How is China adjusting its approach?", r"softening", "softening its diplomatic posture"),
+    ("What are critical minerals?", r"economic and national security", "minerals essential for economic and national security"),
+    ("By how much could demand for critical minerals increase?", r"400%", "as much as 400%"),
+    ("What is the reserve meant to buffer against?", r"supply disruptions", "buffer against potential supply disruptions"),
+    ("Why is China's dominance a concern?", r"vulnerabilit", "Over-reliance on a single supplier"),
+    ("What previous initiative is the ministerial contrasted with?", r"Board of Peace", "Board of Peace"),
+    ("What technologies use critical minerals?", r"electric vehicles", "electric vehicles"),
+    ("What is the US doing to address China's dominance?", r"partnerships|reserve|mining", "The US is forging new partnerships"),
+    # paraphrased, terse and misspelled
+    ("who ran the ministerial meeting", r"Marco Rubio", "Marco Rubio hosted"),
+    ("number of countries at the ministerial?", r"\b54\b", "54 nations"),
+    ("EXIM contribution to the stockpile?", r"\$10 billion", "$10 billion from the Export-Import Bank"),
+    ("wat did vance propse", r"preferential trade zones", "Vice President JD Vance"),
+    ("Who hostd the critcal minerals ministeral?", r"Marco Rubio", "Marco Rubio hosted"),
+    ("chinas share of mineral capacity", r"80%?\s*(to|–|-)\s*90%", "80% to 90%"),
+]
+
+UNANSWERABLE = [
+    "What is the capital of France?",
+    "What price floor level was agreed?",
+    "What tariff rate will apply to non-member countries?",
+    "Who won the 2024 World Cup?",
+    "How many barrels does the Strategic Petroleum Reserve hold?",
+    "What is the population of Japan?",
+    "Which company will run the reserve's warehouses?",
+    "What is the recipe for apple pie?",
+    "What is Mark Carney's date of birth?",
+    "How much lithium did Chile export in 2025?",
+]
+
+
+@pytest.mark.parametrize(("question", "expected", "evidence"), ANSWERABLE)
+def test_the_answer_states_the_fact_and_cites_its_sentence(real_bot: Assistant, question: str, expected: str, evidence: str) -> None:
+    answer = real_bot.ask(question)
+    assert not answer.abstained, answer.text
+    assert re.search(expected, answer.text, re.I), answer.text
+    assert any(evidence in c.quote or c.quote in evidence for c in answer.citations), answer.citations
+    assert_citations_exact(real_bot, answer)
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_a_question_the_article_cannot_answer_is_abstained(real_bot: Assistant, question: str) -> None:
+    answer = real_bot.ask(question)
+    assert answer.abstained, answer.text
+    assert re.search(r"\b(not|no)\b", answer.text, re.I), answer.text
+    assert_citations_exact(real_bot, answer)
+
+
+def test_the_answer_text_numbers_match_its_citations(real_bot: Assistant) -> None:
+    answer = real_bot.ask("Who hosted the Critical Minerals Ministerial?")
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.n for c in answer.citations} and markers
+
+
+def test_every_number_in_an_extractive_answer_is_in_a_cited_quote(real_bot: Assistant) -> None:
+    for question, _, _ in ANSWERABLE:
+        answer = real_bot.ask(question)
+        if answer.calculation is not None:
+            continue
+        quoted = " ".join(c.quote for c in answer.citations)
+        body = re.sub(r"\[\d+\]", "", answer.text)
+        for number in re.findall(r"\d[\d,.]*", body):
+            assert number.rstrip(".,") in quoted, (question, number)
