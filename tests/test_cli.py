@@ -1,0 +1,82 @@
+"""The command line: answers, JSON, and one clear line with exit code 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import Settings
+from assistant.cli import app
+
+runner = CliRunner()
+
+
+def invoke(settings: Settings, *args: str):  # type: ignore[no-untyped-def]
+    env = {"ASSISTANT_EMBEDDER": "fake"}
+    return runner.invoke(app, [*args, "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)], env=env)
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "the question is empty"), ("   \t ", "the question is empty"), ("x" * 1001, "maximum is 1000")],
+)
+def test_bad_questions_exit_2_with_one_line(fake_settings: Settings, question: str, message: str) -> None:
+    result = invoke(fake_settings, "ask", question)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert not fake_settings.index_dir.exists()  # rejected before any work
+
+
+def test_a_bad_today_date_exits_2(fake_settings: Settings) -> None:
+    result = invoke(fake_settings, "ask", "When is the Mexico plan due?", "--today", "03/01/2026")
+    assert result.exit_code == 2 and "use YYYY-MM-DD" in result.output
+
+
+def test_ask_json_prints_an_answer_with_exact_citations(fake_settings: Settings) -> None:
+    result = invoke(fake_settings, "ask", "How many nations attended the ministerial?", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    text = (fake_settings.corpus_dir / "docs" / "us-critical-minerals-strategy.txt").read_text("utf-8")
+    assert data["citations"] and all(text[c["start"] : c["end"]] == c["quote"] for c in data["citations"])
+
+
+def test_ingest_no_rebuild_lists_what_is_stale_and_exits_nonzero(fake_settings: Settings) -> None:
+    assert invoke(fake_settings, "ingest").exit_code == 0
+    doc = fake_settings.corpus_dir / "docs" / "us-critical-minerals-strategy.txt"
+    doc.write_text(doc.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    result = invoke(fake_settings, "ingest", "--no-rebuild")
+    assert result.exit_code == 3
+    assert "docs/us-critical-minerals-strategy.txt changed" in result.output
+
+
+def test_a_corpus_error_names_file_and_line_and_exits_2(fake_settings: Settings) -> None:
+    (fake_settings.corpus_dir / "facts" / "broken.yaml").write_text("- id: a\n  kind: count\n  doc: nowhere\n", "utf-8")
+    result = invoke(fake_settings, "ingest")
+    assert result.exit_code == 2
+    assert "broken.yaml:1:" in result.output and "Traceback" not in result.output
+
+
+def test_chat_keeps_history_for_follow_ups(fake_settings: Settings) -> None:
+    questions = "By what date must the memorandum with Japan and the EU be signed?\nAnd with Mexico?\nexit\n"
+    env = {"ASSISTANT_EMBEDDER": "fake"}
+    args = ["chat", "--today", "2026-03-01", "--corpus", str(fake_settings.corpus_dir), "--index", str(fake_settings.index_dir)]
+    result = runner.invoke(app, args, input=questions, env=env)
+    assert result.exit_code == 0, result.output
+    assert "March 6, 2026" in result.output and "April 5, 2026" in result.output
+
+
+@pytest.mark.model
+def test_the_documented_json_example_quotes_the_rubio_sentence(tmp_path: Path) -> None:
+    """`assistant ask "Who hosted the Critical Minerals Ministerial?" --json`, as a user runs it."""
+    env = os.environ | {"ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
+    cmd = [sys.executable, "-m", "assistant", "ask", "Who hosted the Critical Minerals Ministerial?", "--json"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert any("Secretary of State Marco Rubio hosted" in c["quote"] for c in data["citations"])
