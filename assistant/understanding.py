@@ -1,0 +1,565 @@
+"""Question understanding by rules: what a question asks (intent) and about what (entities).
+
+Entities are the names that occur in the given facts (parties, instruments, contributors, ...),
+matched through alias tables kept as data, case-insensitively and tolerant of small misspellings;
+nothing here knows any particular document. `resolve` turns a follow-up into a self-contained
+query using the earlier user turns of a chat.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from assistant.errors import CorpusError
+from assistant.records import CommitmentFact, Fact
+
+PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
+
+Intent = Literal[
+    "due_date", "days_remaining", "days_since", "has_passed", "days_between", "first_deadline",
+    "event_date", "money_amount", "money_sum", "money_difference", "money_ratio", "money_share",
+    "share_complement", "share_value", "growth_multiplier", "count", "partners_list",
+    "partners_count", "agreements_count", "unsupported_figure",
+]  # fmt: skip
+Role = Literal[
+    "parties", "instruments", "contributors", "purposes", "events", "holders", "topics", "units",
+    "subjects",
+]  # fmt: skip
+
+# Which fact attribute fills each entity role.
+ROLES: dict[str, tuple[str, Callable[[Any], Iterable[str | None]]]] = {
+    "parties": ("commitment", lambda f: f.parties),
+    "instruments": ("commitment", lambda f: [f.instrument]),
+    "contributors": ("money", lambda f: [f.contributor]),
+    "purposes": ("money", lambda f: [f.purpose]),
+    "events": ("event", lambda f: [f.name]),
+    "holders": ("share", lambda f: [f.holder]),
+    "topics": ("share", lambda f: [f.of]),
+    "units": ("count", lambda f: [f.unit]),
+    "subjects": ("growth", lambda f: [f.subject]),
+}
+GROUPS = {"commitment", "money", "event", "share", "count", "growth"}
+
+STOP = frozenset(
+    """a an the of to for in on at by with and or from is are was were be been being do does did
+    has have had will would could should can may might must shall what whats which who whom whose
+    when where why how much many this that these those it its they them their there here some any
+    all each both than then so also about into over under as per if not no yes i we you our your
+    us me my he she his her s t please tell show give list name set get make made take put go
+    goes reach reaches apply applies say says said state stated expected planned going exactly
+    approximately now today currently current new one""".split()
+) | frozenset(
+    "january february march april may june july august september october november december".split()
+)
+KEYWORDS = frozenset(
+    """deadline due date days day weeks left remain remaining until passed pass expired overdue
+    missed lapsed past first earliest sooner earlier next total combined altogether sum together
+    difference more less times ratio share percent proportion fraction portion control controls
+    partners partner parties sign signed signing agreement commitments long since ago elapsed
+    between apart separate after before funding money contributing contribution contribute
+    provides provide backed backing invested investment dollars billion million level rate size
+    amount price value figure high large big low increase grow growth reach multiple fold held
+    hold holds attend attended attending held host hosted""".split()
+)
+MEASURES = frozenset(
+    """barrels tons tonnes ounces pounds kilograms kg acres megawatts gigawatts jobs people euros
+    yen yuan rupees""".split()
+)
+ARTICLE_WORDS = frozenset(
+    """united union bank sector republic kingdom states ministerial reserve fund administration
+    government council commission summit conference ministry department agency""".split()
+)
+LEADING = re.compile(r"^\s*(and|so|what about|how about|then|also|plus|ok|okay)\b[\s,]*", re.I)
+PRONOUN = re.compile(r"\b(it|its|that|this|them|they|those|these|their)\b", re.I)
+ELLIPSIS = re.compile(r"\b(the total|the difference|the rest|the other|the others|both)\b", re.I)
+WORD = re.compile(r"[a-z0-9]+")
+
+
+class Aliases:
+    """Canonical phrase -> other spellings; applied to questions and fact names alike."""
+
+    def __init__(self, groups: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.groups = {k.lower(): tuple(v) for k, v in (groups or {}).items()}
+        self._ci: dict[str, str] = {}
+        self._cs: dict[str, str] = {}  # capitals-only aliases that are also English words ("US")
+        for canon, alts in self.groups.items():
+            self._ci[canon] = canon
+            for alt in alts:
+                if alt.isupper() and alt.lower().strip(".") in STOP:
+                    self._cs[alt] = canon
+                else:
+                    self._ci[alt.lower()] = canon
+        self._ci_re = _alternation(self._ci, re.IGNORECASE)
+        self._cs_re = _alternation(self._cs, 0)
+
+    def canonical(self, text: str) -> str:
+        """Lower-cased text with every alias replaced by its canonical phrase."""
+        text = text.replace("’", "'")
+        if self._cs_re:
+            text = self._cs_re.sub(lambda m: self._cs[m.group()], text)
+        text = text.lower()
+        return self._ci_re.sub(lambda m: self._ci[m.group()], text) if self._ci_re else text
+
+    def variants(self, name: str) -> list[str]:
+        """The name, its canonical form and every alias of that form."""
+        canon = self.canonical(name)
+        alts = [
+            a for c, a_list in self.groups.items()
+            if re.search(rf"(?<![a-z0-9]){re.escape(c)}(?![a-z0-9])", canon) for a in a_list
+        ]  # fmt: skip
+        return [name, canon, *alts]
+
+
+def _alternation(words: Mapping[str, str], flags: int) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", flags)
+
+
+def load_aliases(paths: list[Path]) -> Aliases:
+    """Merge YAML alias tables (canonical -> list of aliases); missing files are skipped."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise CorpusError(str(path), "an alias table must map a canonical phrase to aliases")
+        for canon, alts in data.items():
+            alts = [alts] if isinstance(alts, str) else alts
+            if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
+                raise CorpusError(str(path), f"aliases of {canon!r} must be a list of strings")
+            groups.setdefault(str(canon).lower(), []).extend(alts)
+    return Aliases(groups)
+
+
+class Query(BaseModel):
+    """What a question asks, about which names in the facts, and the text to retrieve with."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    question: str
+    text: str
+    intent: Intent | None = None
+    parties: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
+    contributors: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    holders: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # capitalised names that match no fact ("Brazil")
+    missing: str | None = None  # what an unsupported_figure question asks for ("price floor")
+    follow_up: bool = False
+
+    def entities(self, group: str | None = None) -> dict[str, tuple[str, ...]]:
+        """Non-empty entity roles, optionally only those of one fact kind."""
+        return {
+            r: getattr(self, r) for r, (g, _) in ROLES.items()
+            if getattr(self, r) and group in (None, g)
+        }  # fmt: skip
+
+    def groups(self) -> set[str]:
+        return {ROLES[r][0] for r in self.entities()}
+
+
+# --- the names in the facts ---------------------------------------------------------------
+
+
+class Lexicon:
+    """The names of the facts by role, as canonical word sets, plus the words we know."""
+
+    def __init__(self, facts: Sequence[Fact], aliases: Aliases) -> None:
+        self.aliases = aliases
+        self.names: list[tuple[str, str, frozenset[str]]] = []  # (role, name, content words)
+        for role, (kind, get) in ROLES.items():
+            for fact in facts:
+                for name in get(fact) if fact.kind == kind else ():
+                    words = frozenset(self.words(name)) - STOP
+                    if name and words and (role, name, words) not in self.names:
+                        self.names.append((role, name, words))
+        self.counts = Counter(w for ws in {n[2] for n in self.names} for w in ws)
+        self.name_words = set(self.counts)
+        alias_words = {w for a in aliases.groups.items() for w in WORD.findall(str(a).lower())}
+        quoted = {w for f in facts for w in self.words(f.quote)}  # named, if not as an entity
+        self.familiar = self.name_words | quoted | STOP | KEYWORDS  # what the sources mention
+        self.known = self.familiar | alias_words  # what is not a misspelling
+
+    def words(self, text: str) -> list[str]:
+        text = re.sub(r"'s\b", "", self.aliases.canonical(text))
+        return WORD.findall(text)
+
+    def tokens(self, question: str) -> list[str]:
+        """Canonical words of a question, misspelled names mended."""
+        return [self._mend(w) for w in self.words(question)]
+
+    def _mend(self, word: str) -> str:
+        if word in self.known or len(word) < 5 or word.isdigit():
+            return word
+        close = difflib.get_close_matches(word, sorted(self.name_words), n=1, cutoff=0.8)
+        return close[0] if close else word
+
+    def entities(self, tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """Names whose words all occur, or one of whose distinctive words occurs."""
+        present = set(tokens)
+        found: dict[str, list[str]] = {}
+        for role, name, words in self.names:
+            distinctive = any(self.counts[w] == 1 for w in words & present)
+            if words <= present or distinctive:
+                found.setdefault(role, []).append(name)
+        return {r: tuple(ns) for r, ns in found.items()}
+
+    def unknown(self, question: str) -> tuple[str, ...]:
+        """Capitalised words that are neither names in the facts nor ordinary words."""
+        out = []
+        for raw in re.findall(r"[A-Z][A-Za-z\-]+|[A-Z](?:\.[A-Z])+\.?", question):
+            parts = [self._mend(p) for p in self.words(raw)]
+            if parts and not all(p in self.familiar for p in parts) and raw not in out:
+                out.append(raw)
+        return tuple(out)
+
+
+# --- intents --------------------------------------------------------------------------------
+
+
+def _has(text: str, pattern: str) -> bool:
+    return re.search(rf"\b(?:{pattern})\b", text) is not None
+
+
+MONEY = r"money|funding|funds?|funded|dollars?|billions?|millions?|contribut\w*|backed|backing|"
+MONEY += r"invest\w*|financ\w*|pledg\w*|put in"
+DEADLINE = r"deadline|due|by when|what date|when|date"
+SHARE = r"share|percent|proportion|fraction|portion|how much|control\w*|hold\w*|held|own\w*"
+GROWTH = r"times|multiple|fold|how much|increase\w*|grow\w*|rise|reach\w*|percent|by how"
+FIGURE = r"how (?:much|many|big|large|high|low)|level|rate|size|price|amount|figure|value|volume"
+
+
+def _intent(text: str, groups: set[str], units_known: set[str]) -> Intent | None:
+    """The first rule that fits, most specific first; `text` is canonical words joined."""
+    dated = bool(groups & {"commitment", "event"}) or _has(text, DEADLINE)
+    money = "money" in groups or _has(text, MONEY)
+    measure = next((w for w in text.split() if w in MEASURES and w not in units_known), None)
+    if _has(text, r"why|explain|describe"):
+        return None  # reasons and explanations are for retrieval, whatever the names
+    if measure:
+        return "unsupported_figure"
+    days = _has(text, r"days?|weeks?|how long|how much time")
+    if days and (dated or _has(text, r"left|remain\w*|until|since|ago|between|apart")):
+        if _has(text, r"between|apart|separate|separates|after .* (?:due|deadline)|from .* to"):
+            return "days_between"
+        if _has(text, r"since|ago|elapsed") or (_has(text, "passed") and "event" in groups):
+            return "days_since"
+        return "days_remaining"
+    if _has(text, r"passed|pass|expired|overdue|missed|lapsed|past|still open|over") and dated:
+        return "has_passed"
+    if _has(text, r"first|earliest|sooner|earlier|soonest|next") and dated:
+        return "first_deadline"
+    if money:
+        for intent, pattern in _MONEY_RULES:
+            if _has(text, pattern):
+                return intent
+    if "share" in groups and _has(text, SHARE):
+        negated = _has(text, r"not|don t|doesn t|other|rest|remaining|remainder|outside|left|non")
+        return "share_complement" if negated else "share_value"
+    if "growth" in groups and _has(text, GROWTH):
+        return "growth_multiplier"
+    return _count_intent(text, groups) or _date_intent(text, groups, money)
+
+
+_MONEY_RULES: list[tuple[Intent, str]] = [
+    ("money_share", r"share|percent|proportion|fraction|portion"),
+    ("money_ratio", r"times|ratio|multiple"),
+    ("money_difference", r"how much (?:more|less)|(?:more|less) .*than|difference|gap|exceed\w*"),
+    ("money_sum", r"total|combined|altogether|sum|together|in all|overall"),
+]
+
+
+def _count_intent(text: str, groups: set[str]) -> Intent | None:
+    if _has(text, r"how many"):
+        if _has(text, r"how many (?:\w+ )?(?:agreement|commitments|instruments|partnerships)"):
+            return "agreements_count"
+        named = "commitment" in groups and _has(text, r"how many nations|sign\w*")
+        if _has(text, r"how many (?:partners?|parties)") or named:
+            return "partners_count"
+        if "count" in groups:
+            return "count"
+    if "commitment" in groups or _has(text, r"partners?|agreement|sign\w*"):
+        if _has(text, r"which|who|whom") and _has(text, r"partners?|parties|nations|with|sign\w*"):
+            return "partners_list"
+    return None
+
+
+def _date_intent(text: str, groups: set[str], money: bool) -> Intent | None:
+    if _has(text, DEADLINE):
+        if "commitment" in groups or _has(text, r"deadline|due|by when"):
+            return "due_date"
+        if "event" in groups:
+            return "event_date"
+    if money and _has(text, r"how much|what amount|contribut\w*|provid\w*|funding"):
+        return "money_amount"
+    if _has(text, FIGURE):
+        return "unsupported_figure"
+    return None
+
+
+SCAFFOLD = frozenset("how big large high low level size amount figure value volume number".split())
+
+
+def _missing(tokens: list[str], lexicon: Lexicon, found: dict[str, tuple[str, ...]]) -> str:
+    """What an unsupported figure question asks for: its longest run of unexplained words."""
+    measure = next((w for w in tokens if w in MEASURES), None)
+    if measure:
+        name = next(iter(found.values()), ("",))[0]
+        return f"{name} in {measure}".strip()
+    runs, run = [], []
+    for word in [*tokens, ""]:
+        if word and word not in STOP | SCAFFOLD and word not in lexicon.name_words:
+            run.append(word)
+        elif run:
+            runs.append(run)
+            run = []
+    if runs:
+        return " ".join(max(runs, key=len))
+    asked = next((w for w in tokens if w in SCAFFOLD - {"how"}), "figure")
+    name = next(iter(found.values()), ("",))[0]
+    return f"{asked} of {the(name)}" if name else "that figure"
+
+
+def understand(question: str, facts: Sequence[Fact], aliases: Aliases) -> Query:
+    """Intent and entities of one question on its own."""
+    return _parse(question, Lexicon(facts, aliases))
+
+
+def _parse(question: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> Query:
+    """`context`: fact kinds the conversation is about, for questions that name none."""
+    tokens = lexicon.tokens(question)
+    found = lexicon.entities(tokens)
+    groups = {ROLES[r][0] for r in found} | context
+    units = {w for r, _, ws in lexicon.names if r == "units" for w in ws}
+    intent = _intent(" ".join(tokens), groups, units)
+    missing = _missing(tokens, lexicon, found) if intent == "unsupported_figure" else None
+    return Query(
+        question=question, text=question, intent=intent, unknown=lexicon.unknown(question),
+        missing=missing, **found,
+    )  # fmt: skip
+
+
+# --- facts the names point at, and how to call them -------------------------------------
+
+
+def self_parties(commitments: Sequence[Fact]) -> set[str]:
+    """A party to every one of several commitments: the one making them, not a partner."""
+    parties = [set(c.parties) for c in commitments if isinstance(c, CommitmentFact)]
+    return set.intersection(*parties) if len(parties) >= 2 else set()
+
+
+def select(query: Query, facts: Sequence[Fact], kind: str) -> list[Fact]:
+    """Facts of one kind named by the query: those matching every name, else any non-self name."""
+    pool = [f for f in facts if f.kind == kind]
+    wanted = query.entities(kind)
+    if not wanted:
+        return pool
+    every = [f for f in pool if all(set(ns) <= set(ROLES[r][1](f)) for r, ns in wanted.items())]
+    if every:
+        return every
+    common = self_parties(pool)
+    return [
+        f for f in pool
+        if any((set(ns) - common) & set(ROLES[r][1](f)) for r, ns in wanted.items())
+    ]  # fmt: skip
+
+
+def the(name: str) -> str:
+    """A name as used mid-sentence: 'the EU', 'the private sector', but 'Japan'."""
+    words = set(WORD.findall(name.lower()))
+    short_acronym = name.replace(".", "").isupper() and len(name.replace(".", "")) <= 3
+    needs = name[:1].islower() or short_acronym or bool(words & ARTICLE_WORDS)
+    return f"the {name}" if needs and not name.lower().startswith("the ") else name
+
+
+def join(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def partners(commitment: CommitmentFact, facts: Sequence[Fact]) -> list[str]:
+    """The commitment's parties other than the one making every commitment."""
+    common = self_parties([f for f in facts if f.kind == "commitment"])
+    return [p for p in commitment.parties if p not in common] or list(commitment.parties)
+
+
+def describe(fact: Fact, facts: Sequence[Fact]) -> str:
+    """A short noun phrase for a fact, for headlines and rewritten questions."""
+    if fact.kind == "commitment":
+        return f"the {fact.instrument} with {join([the(p) for p in partners(fact, facts)])}"
+    if fact.kind == "money":
+        return the(fact.contributor) if fact.contributor else f"the {fact.purpose or 'amount'}"
+    if fact.kind == "event":
+        return fact.name if fact.name.lower().startswith("the ") else f"the {fact.name}"
+    if fact.kind == "share":
+        return f"{fact.holder or 'the'} share of {fact.of or 'the total'}"
+    if fact.kind == "count":
+        return f"the {fact.unit}" + (f" ({fact.context})" if fact.context else "")
+    if fact.kind == "growth":
+        return fact.subject or "the increase"
+    return fact.label or fact.quote
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+
+NEEDS_TARGET = {
+    "due_date", "days_remaining", "days_since", "has_passed", "event_date", "money_amount",
+    "money_share", "share_value", "share_complement", "count",
+}  # fmt: skip
+INTENT_GROUP = {
+    "due_date": "commitment", "days_remaining": "commitment", "has_passed": "commitment",
+    "first_deadline": "commitment", "partners_list": "commitment", "partners_count": "commitment",
+    "agreements_count": "commitment", "event_date": "event", "days_since": "event",
+    "share_value": "share", "share_complement": "share", "growth_multiplier": "growth",
+    "count": "count",
+}  # fmt: skip
+GAP = re.compile(r"[\s,/&-]*(?:(?:with|and|the|of|or|from)[\s,/&-]+)*", re.I)
+
+
+def _user_turns(history: Sequence[Mapping[str, Any]], question: str) -> list[str]:
+    """The text of earlier user messages; content may be a string or a list of text parts."""
+    turns = []
+    for message in history:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = " ".join(p.get("text", "") for p in content if isinstance(p, Mapping))
+        if message.get("role") == "user" and isinstance(content, str) and content.strip():
+            turns.append(content.strip())
+    return turns[:-1] if turns and turns[-1] == question.strip() else turns
+
+
+def _pronoun(question: str, lexicon: Lexicon) -> re.Match[str] | None:
+    """A pronoun that refers back; 'this reserve' is a determiner before a name, not one."""
+    for match in PRONOUN.finditer(question):
+        following = lexicon.words(question[match.end() :])[:1]
+        if match.group().lower() in {"it", "its", "them", "they", "their"}:
+            return match
+        if not following or following[0] not in lexicon.name_words:
+            return match
+    return None
+
+
+def _is_follow_up(question: str, query: Query, lexicon: Lexicon) -> bool:
+    own = bool(query.entities())
+    if LEADING.match(question) or _pronoun(question, lexicon):
+        return True
+    if (ELLIPSIS.search(question) or query.intent in NEEDS_TARGET) and not own:
+        return True
+    return query.intent is None and own and len(WORD.findall(question.lower())) <= 4
+
+
+def _phrase(query: Query, facts: Sequence[Fact], group: str | None = None) -> str:
+    """A noun phrase for what a query is about: its facts if few, else its names."""
+    group = group or INTENT_GROUP.get(query.intent or "")
+    if group is None or not query.entities(group):
+        group = next(iter(sorted(query.groups())), None)
+    if group is None:
+        return ""
+    chosen = select(query, facts, group)
+    if 1 <= len(chosen) <= 3:
+        return join([describe(f, facts) for f in chosen])
+    return join([the(n) for ns in query.entities(group).values() for n in ns])
+
+
+def _merge(cur: Query, context: list[Query], facts: Sequence[Fact]) -> dict[str, Any]:
+    """Entity roles of the follow-up: its own, plus the previous turn's where consistent."""
+    prev = context[-1]
+    merged = {r: getattr(cur, r) or getattr(prev, r) for r in ROLES}
+    for group in cur.groups():
+        inherited = [r for r in prev.entities(group) if not getattr(cur, r)]
+        trial = cur.model_copy(update={r: merged[r] for r in inherited})
+        every = [f for f in facts if f.kind == group]
+        wanted = trial.entities(group)
+        if not any(all(set(ns) <= set(ROLES[r][1](f)) for r, ns in wanted.items()) for f in every):
+            merged.update({r: () for r in inherited})
+    if cur.intent in {"money_sum", "money_difference", "money_ratio"} and not cur.entities("money"):
+        seen = [c for q in reversed(context) if q.entities("money") for c in q.contributors]
+        merged["contributors"] = tuple(dict.fromkeys(seen)) if len(set(seen)) >= 2 else ()
+    return merged
+
+
+def _swap(text: str, names: Sequence[str], phrase: str, lexicon: Lexicon) -> str | None:
+    """Replace where `text` mentions `names` (one stretch, with its 'the') by `phrase`."""
+    spans = []
+    for name in names:
+        words = lexicon.words(name)
+        cands = lexicon.aliases.variants(name) + [w for w in words if lexicon.counts[w] == 1]
+        for cand in cands:
+            flags = 0 if cand.isupper() else re.IGNORECASE
+            m = re.search(rf"(?<![A-Za-z0-9]){re.escape(cand)}(?![A-Za-z0-9])", text, flags)
+            if m:
+                spans.append((m.start(), m.end()))
+    if not spans:
+        return None
+    spans.sort()
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s <= end or GAP.fullmatch(text[end:s]):
+            end = max(end, e)
+    if text[:start].lower().endswith("the "):
+        start -= 4
+    return text[:start] + phrase + text[end:]
+
+
+def _rewrite(question: str, cur: Query, merged: Query, context: list[Query],
+             facts: Sequence[Fact], lexicon: Lexicon, elliptical: bool) -> str:  # fmt: skip
+    """A self-contained version of a follow-up, for retrieval and for the next turn."""
+    prev = context[-1]
+    body = LEADING.sub("", question).strip() or question
+    body = body[0].upper() + body[1:]
+    pronoun = _pronoun(body, lexicon)
+    if pronoun and (phrase := _phrase(prev, facts)):
+        word = pronoun.group().lower()
+        phrase = f"{phrase}'s" if word in {"its", "their"} else phrase
+        return body[: pronoun.start()] + phrase + body[pronoun.end() :]
+    if elliptical:
+        replaced = [n for r in cur.entities() for n in getattr(prev, r)]
+        replaced += [n for r in prev.entities() if not getattr(merged, r) for n in getattr(prev, r)]
+        group = next(iter(sorted(cur.groups())), None)
+        new = _phrase(merged, facts, group) if group else ""
+        swapped = _swap(prev.text, replaced, new, lexicon) if new and replaced else None
+        return swapped or f"{prev.text} ({body})"
+    phrase = _phrase(merged, facts)
+    return f"{body.rstrip(' ?')} for {phrase}?" if phrase and not cur.entities() else body
+
+
+def _resolve_one(question: str, context: list[Query], facts: Sequence[Fact],
+                 aliases: Aliases) -> Query:  # fmt: skip
+    lexicon = Lexicon(facts, aliases)
+    cur = _parse(question, lexicon)
+    if not context or not _is_follow_up(question, cur, lexicon):
+        return cur
+    if cur.intent is None or not cur.entities():
+        cur = _parse(question, lexicon, frozenset(context[-1].groups()))
+    content = [w for w in lexicon.tokens(LEADING.sub("", question))
+               if w not in STOP and w not in lexicon.name_words]  # fmt: skip
+    elliptical = cur.intent is None and not content
+    intent = context[-1].intent if elliptical else cur.intent
+    merged = cur.model_copy(update={**_merge(cur, context, facts), "intent": intent})
+    text = _rewrite(question, cur, merged, context, facts, lexicon, elliptical)
+    return merged.model_copy(update={"text": text, "follow_up": True})
+
+
+def resolve(question: str, history: Sequence[Mapping[str, Any]], facts: Sequence[Fact],
+            aliases: Aliases) -> Query:  # fmt: skip
+    """Understand a question in the light of the earlier user turns of a chat."""
+    context: list[Query] = []
+    for turn in _user_turns(history, question):
+        context.append(_resolve_one(turn, context, facts, aliases))
+    return _resolve_one(question, context, facts, aliases)

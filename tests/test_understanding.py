@@ -1,0 +1,478 @@
+"""Question understanding and the calculator end to end: question (+ today) -> result and facts.
+
+Facts are built here, as curated facts would be, with quotes copied from the article; nothing
+depends on corpus/facts or on extraction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from assistant.calculator import calculate, format_date
+from assistant.records import (
+    CommitmentFact,
+    Computed,
+    CountFact,
+    Declined,
+    EventFact,
+    Fact,
+    GrowthFact,
+    MoneyFact,
+    ShareFact,
+)
+from assistant.understanding import (
+    PACKAGED_ALIASES,
+    Aliases,
+    Query,
+    load_aliases,
+    resolve,
+    understand,
+)
+
+DOC = "us-critical-minerals-strategy"
+EVENT_DAY = dt.date(2026, 2, 4)
+MARCH_1 = dt.date(2026, 3, 1)
+
+
+def article_facts() -> list[Fact]:
+    """The article's facts, as a curator would write them."""
+    return [
+        EventFact(id="ministerial", doc=DOC, name="Critical Minerals Ministerial",
+                  date=EVENT_DAY, host="Secretary of State Marco Rubio",
+                  quote="On February 4, 2026, Secretary of State Marco Rubio hosted the "
+                  "inaugural Critical Minerals Ministerial"),
+        CommitmentFact(id="mou-japan-eu", doc=DOC, parties=["Japan", "EU"],
+                       instrument="memorandum of understanding", due_days=30,
+                       after="ministerial", anchor_date=EVENT_DAY,
+                       quote="Within 30 days, the US will sign a memorandum of understanding "
+                       "with Japan and the EU"),
+        CommitmentFact(id="action-plan-mexico", doc=DOC, parties=["Mexico"],
+                       instrument="action plan", due_days=60, after="ministerial",
+                       anchor_date=EVENT_DAY,
+                       quote="A similar action plan is slated for implementation with Mexico "
+                       "within 60 days"),
+        MoneyFact(id="reserve-exim", doc=DOC, amount=Decimal("10000000000"),
+                  contributor="Export-Import Bank of the U.S.",
+                  purpose="strategic critical minerals reserve",
+                  quote="This initiative is backed by $10 billion from the Export-Import Bank "
+                  "of the U.S."),
+        MoneyFact(id="reserve-private", doc=DOC, amount=Decimal("2000000000"),
+                  contributor="private sector", purpose="strategic critical minerals reserve",
+                  quote="And an additional $2 billion from the private sector"),
+        ShareFact(id="china-share", doc=DOC, low=Decimal(80), high=Decimal(90), holder="China",
+                  of="key mineral market capacity",
+                  quote="China, which controls an estimated 80% to 90% of key mineral market "
+                  "capacity"),
+        CountFact(id="nations-attending", doc=DOC, value=54, unit="nations",
+                  context="nations represented at the Critical Minerals Ministerial",
+                  quote="Representatives from 54 nations attended"),
+        GrowthFact(id="demand-growth", doc=DOC, percent=Decimal(400), bound="up to",
+                   subject="demand for some critical minerals",
+                   quote="The demand for some critical minerals is projected to increase by as "
+                   "much as 400% in the coming decades."),
+    ]  # fmt: skip
+
+
+FACTS = article_facts()
+ALIASES = load_aliases([PACKAGED_ALIASES])
+MOU, MEXICO = {"ministerial", "mou-japan-eu"}, {"ministerial", "action-plan-mexico"}
+RESERVE = {"reserve-exim", "reserve-private"}
+
+# (question, today, expected result, expected ids of the facts used)
+COMPUTED = [
+    # due date = anchor + N days
+    ("By what date must the memorandum with Japan and the EU be signed?", MARCH_1,
+     "March 6, 2026", MOU),
+    ("When is the MoU with the European Union due?", MARCH_1, "March 6, 2026", MOU),
+    ("deadline for the japan/eu memorandum?", MARCH_1, "March 6, 2026", MOU),
+    ("When must the action plan with Mexico be in place?", MARCH_1, "April 5, 2026", MEXICO),
+    ("What is the deadline for the Mexcio plan?", MARCH_1, "April 5, 2026", MEXICO),
+    # days remaining
+    ("How many days are left until the Mexico action plan is due?", MARCH_1, "35 days", MEXICO),
+    ("How long until the MoU deadline?", MARCH_1, "5 days", MOU),
+    ("how many days remain before the memorandum with japan must be signed?",
+     dt.date(2026, 2, 10), "24 days", MOU),
+    ("How many days are left for the Mexico plan?", dt.date(2026, 4, 5), "0 days", MEXICO),
+    ("How many days are left for the Mexico plan?", dt.date(2026, 4, 7), "2 days ago", MEXICO),
+    # days since
+    ("How many days have passed since the ministerial?", MARCH_1, "25 days ago",
+     {"ministerial"}),
+    ("How many days ago was the Critical Minerals Ministerial?", dt.date(2026, 2, 5),
+     "1 day ago", {"ministerial"}),
+    ("days elapsed since the minerals ministerial?", dt.date(2026, 12, 31), "330 days ago",
+     {"ministerial"}),
+    # has the deadline passed (a deadline falling today is due, not passed)
+    ("has the mexico plan deadline passed?", dt.date(2026, 12, 1), "Yes", MEXICO),
+    ("Is the action plan with Mexico overdue?", MARCH_1, "No", MEXICO),
+    ("Has the deadline for the MoU expired?", dt.date(2026, 3, 6), "No", MOU),
+    ("Did the Japan EU memorandum deadline pass?", dt.date(2026, 3, 7), "Yes", MOU),
+    # days between two dates
+    ("How many days between the ministerial and the Mexico deadline?", MARCH_1, "60 days",
+     MEXICO),
+    ("How many days apart are the two deadlines?", MARCH_1, "30 days",
+     MOU | MEXICO),
+    ("How many days after the ministerial is the memorandum due?", MARCH_1, "30 days", MOU),
+    ("How many days separate the MoU deadline from the Mexico plan deadline?", MARCH_1,
+     "30 days", MOU | MEXICO),
+    # which deadline comes first
+    ("Which deadline comes first?", MARCH_1,
+     "the memorandum of understanding with Japan and the EU", MOU | MEXICO),
+    ("Which is due earlier, the MoU or the Mexico action plan?", MARCH_1,
+     "the memorandum of understanding with Japan and the EU", MOU | MEXICO),
+    ("what is the next deadline?", MARCH_1,
+     "the memorandum of understanding with Japan and the EU", MOU | MEXICO),
+    # event date
+    ("When was the Critical Minerals Ministerial held?", MARCH_1, "February 4, 2026",
+     {"ministerial"}),
+    ("What date did the ministerial take place?", MARCH_1, "February 4, 2026", {"ministerial"}),
+    ("when was the minerals ministerial?", MARCH_1, "February 4, 2026", {"ministerial"}),
+    # one amount
+    ("How much is the Export-Import Bank contributing to the reserve?", MARCH_1,
+     "$10 billion", {"reserve-exim"}),
+    ("How much funding does EXIM provide?", MARCH_1, "$10 billion", {"reserve-exim"}),
+    ("What is the private sector's contribution to the stockpile?", MARCH_1, "$2 billion",
+     {"reserve-private"}),
+    ("How much money is in the reserve?", MARCH_1, "$12 billion", RESERVE),
+    # total
+    ("What is the total funding of the strategic reserve?", MARCH_1, "$12 billion", RESERVE),
+    ("How much money backs the minerals reserve altogether?", MARCH_1, "$12 billion", RESERVE),
+    ("combined contributions of Ex-Im and the private sector?", MARCH_1, "$12 billion",
+     RESERVE),
+    # difference
+    ("How much more does EXIM put in than the private sector?", MARCH_1, "$8 billion",
+     RESERVE),
+    ("What is the difference between the Export-Import Bank and private funding?", MARCH_1,
+     "$8 billion", RESERVE),
+    ("By how much does the private sector's contribution fall short of Ex-Im's, in dollars; "
+     "how much less is it?", MARCH_1, "$8 billion", RESERVE),
+    # ratio
+    ("How many times larger is the Ex-Im contribution than the private one?", MARCH_1,
+     "5 times", RESERVE),
+    ("What is the ratio of Export-Import Bank funding to private sector funding?", MARCH_1,
+     "5 times", RESERVE),
+    ("EXIM money is how many times the private investors' money?", MARCH_1, "5 times",
+     RESERVE),
+    # share of a total
+    ("What share of the reserve funding is private?", MARCH_1, "16.7%", RESERVE),
+    ("What percentage of the reserve money comes from the private sector?", MARCH_1, "16.7%",
+     RESERVE),
+    ("what proportion of the stockpile funding does the Export-Import Bank provide?", MARCH_1,
+     "83.3%", RESERVE),
+    # share as stated
+    ("What share of key mineral market capacity does China control?", MARCH_1, "80–90%",
+     {"china-share"}),
+    ("How much of the market capacity does China hold?", MARCH_1, "80–90%", {"china-share"}),
+    ("What percent of capacity is controlled by China?", MARCH_1, "80–90%", {"china-share"}),
+    ("What percentage of critical mineral capacity is not Chinese?", MARCH_1, "10–20%",
+     {"china-share"}),
+    # complement of a share range
+    ("What share of capacity does China not control?", MARCH_1, "10–20%", {"china-share"}),
+    ("How much of the market capacity is outside China's control?", MARCH_1, "10–20%",
+     {"china-share"}),
+    ("What percentage of capacity do other countries than China hold?", MARCH_1, "10–20%",
+     {"china-share"}),
+    # growth as a multiplier ("up to" stays "up to")
+    ("How many times current demand could demand reach?", MARCH_1, "up to 5 times",
+     {"demand-growth"}),
+    ("How much could demand for critical minerals grow?", MARCH_1, "up to 5 times",
+     {"demand-growth"}),
+    ("By how much is demand projected to increase?", MARCH_1, "up to 5 times",
+     {"demand-growth"}),
+    # counts
+    ("How many nations attended the ministerial?", MARCH_1, "54 nations",
+     {"nations-attending"}),
+    ("How many countries took part in the Critical Minerals Ministerial?", MARCH_1,
+     "54 nations", {"nations-attending"}),
+    ("how many nations were represented?", MARCH_1, "54 nations", {"nations-attending"}),
+    # partners by instrument
+    ("Which partners will the US sign a memorandum with?", MARCH_1, "Japan, EU",
+     {"mou-japan-eu"}),
+    ("Who will sign the MoU with the United States?", MARCH_1, "Japan, EU", {"mou-japan-eu"}),
+    ("With which countries will America sign agreements?", MARCH_1, "Japan, EU, Mexico",
+     {"mou-japan-eu", "action-plan-mexico"}),
+    ("How many partners will sign the MoU?", MARCH_1, "2 partners", {"mou-japan-eu"}),
+    ("How many countries is the memorandum with?", MARCH_1, "2 partners", {"mou-japan-eu"}),
+    ("How many partners does the US have across its agreements?", MARCH_1, "3 partners",
+     {"mou-japan-eu", "action-plan-mexico"}),
+    ("How many partnership agreements are there?", MARCH_1, "2 agreements",
+     {"mou-japan-eu", "action-plan-mexico"}),
+    ("How many deals did the ministerial produce?", MARCH_1, "2 agreements",
+     {"mou-japan-eu", "action-plan-mexico"}),
+    ("how many commitments came out of the meeting?", MARCH_1, "2 agreements",
+     {"mou-japan-eu", "action-plan-mexico"}),
+]  # fmt: skip
+
+
+def answer(question: str, today: dt.date) -> Computed | Declined | None:
+    return calculate(understand(question, FACTS, ALIASES), FACTS, today)
+
+
+@pytest.mark.parametrize(("question", "today", "result", "fact_ids"), COMPUTED)
+def test_computes_the_result_from_the_right_facts(question, today, result, fact_ids):
+    computed = answer(question, today)
+    assert isinstance(computed, Computed), computed
+    assert computed.result == result
+    assert {use.fact.id for use in computed.uses} == fact_ids
+
+
+def test_due_date_headline_and_working():
+    computed = answer("By what date must the memorandum with Japan and the EU be signed?", MARCH_1)
+    assert computed.headline == (
+        "The memorandum of understanding with Japan and the EU is due by March 6, 2026."
+    )
+    assert computed.expression == "February 4, 2026 + 30 days = March 6, 2026"
+    assert [(u.fact.id, u.value) for u in computed.uses] == [
+        ("ministerial", "February 4, 2026"), ("mou-japan-eu", "30 days")
+    ]
+
+
+DECLINED = [
+    ("When is the MoU with Brazil due?", "There is no deadline involving Brazil in the sources."),
+    ("How many days are left until the agreement with Brazil is due?",
+     "There is no deadline involving Brazil in the sources."),
+    ("How much is Canada contributing to the reserve?",
+     "There is no amount involving Canada in the sources."),
+    ("What is the price floor level?", "The sources give no figure for the price floor."),
+    ("How high will the price floors be set?", "The sources give no figure for the price floors."),
+    ("What tariff rate will apply to non-member countries?",
+     "The sources give no figure for the tariff rate."),
+    ("How much is the reserve worth in euros?",
+     "The sources give no figure for the strategic critical minerals reserve in euros."),
+    ("What is the size of the reserve?",
+     "The sources give no figure for the size of the strategic critical minerals reserve."),
+    ("How big is the stockpile in barrels?",
+     "The sources give no figure for the strategic critical minerals reserve in barrels."),
+    ("when is the deadline?",
+     "The sources give 2 deadlines: the memorandum of understanding with Japan and the EU "
+     "(within 30 days of February 4, 2026); the action plan with Mexico (within 60 days of "
+     "February 4, 2026). Which one do you mean?"),
+    ("How much money is being contributed?",
+     "The sources give 2 amounts: $10 billion from the Export-Import Bank of the U.S.; "
+     "$2 billion from the private sector. Which one do you mean?"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "message"), DECLINED)
+def test_declines_with_a_clear_message(question, message):
+    declined = answer(question, MARCH_1)
+    assert isinstance(declined, Declined), declined
+    assert declined.message == message
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who hosted the Critical Minerals Ministerial?",
+        "What are critical minerals?",
+        "Why is China's dominance a concern?",
+        "What is driving demand for critical minerals?",
+        "What does the memorandum of understanding cover?",
+    ],
+)
+def test_questions_for_retrieval_are_not_calculated(question):
+    assert understand(question, FACTS, ALIASES).intent is None
+    assert answer(question, MARCH_1) is None
+
+
+def test_misspelled_names_are_mended():
+    query = understand("When is the memorandum with Japna due?", FACTS, ALIASES)
+    assert query.parties == ("Japan",)
+
+
+def test_names_come_from_the_facts_not_from_a_list():
+    assert understand("When is the MoU with Japan due?", [], ALIASES).parties == ()
+
+
+# --- aliases -------------------------------------------------------------------------------
+
+
+def test_aliases_are_read_from_yaml_and_merged(tmp_path):
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("# comment\nnorth atlantic treaty organization: [NATO]\n")
+    second.write_text("north atlantic treaty organization: [the alliance]\n")
+    aliases = load_aliases([first, second, tmp_path / "missing.yaml"])
+    assert aliases.canonical("NATO and the alliance") == (
+        "north atlantic treaty organization and north atlantic treaty organization"
+    )
+
+
+def test_capitalised_aliases_that_are_words_match_only_in_capitals():
+    aliases = Aliases({"united states": ["US"]})
+    assert aliases.canonical("tell us about the US") == "tell us about the united states"
+
+
+def test_a_malformed_alias_table_names_the_file(tmp_path):
+    bad = tmp_path / "aliases.yaml"
+    bad.write_text("mou: 3\n")
+    with pytest.raises(Exception, match=r"aliases\.yaml.*list of strings"):
+        load_aliases([bad])
+
+
+# --- follow-ups ------------------------------------------------------------------------------
+
+
+def chat(*turns: str) -> list[dict]:
+    """Earlier turns as chat messages; assistant replies use the Gradio list-of-parts format."""
+    history: list[dict] = []
+    for turn in turns:
+        history.append({"role": "user", "content": turn})
+        history.append({"role": "assistant", "content": [{"type": "text", "text": "1 2 3"}]})
+    return history
+
+
+def follow(question: str, *earlier: str) -> Query:
+    return resolve(question, chat(*earlier), FACTS, ALIASES)
+
+
+FOLLOW_UPS = [
+    (["By what date must the memorandum with Japan and the EU be signed?"], "And with Mexico?",
+     "due_date", "April 5, 2026", MEXICO,
+     "By what date must the action plan with Mexico be signed?"),
+    (["How much is the Export-Import Bank contributing to the reserve?"],
+     "And the private sector?", "money_amount", "$2 billion", {"reserve-private"},
+     "How much is the private sector contributing to the reserve?"),
+    (["How much is the Export-Import Bank contributing to the reserve?",
+      "And the private sector?"], "So what's the total?", "money_sum", "$12 billion", RESERVE,
+     None),
+    (["How much does EXIM provide?", "What about the private sector?"], "What is the difference?",
+     "money_difference", "$8 billion", RESERVE, None),
+    (["Who hosted the Critical Minerals Ministerial?"], "How many nations attended it?",
+     "count", "54 nations", {"nations-attending"},
+     "How many nations attended the Critical Minerals Ministerial?"),
+    (["By what date must the memorandum with Japan and the EU be signed?", "And with Mexico?"],
+     "And has it passed?", "has_passed", "No", MEXICO, None),
+    (["has the mexico plan deadline passed?"], "What about the memorandum?", "has_passed", "No",
+     MOU, None),
+    (["When is the Mexico action plan due?"], "How many days are left?", "days_remaining",
+     "35 days", MEXICO, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "intent", "result", "fact_ids", "text"), FOLLOW_UPS
+)
+def test_follow_ups_take_what_they_leave_out_from_earlier_turns(
+    earlier, question, intent, result, fact_ids, text
+):
+    query = follow(question, *earlier)
+    computed = calculate(query, FACTS, MARCH_1)
+    assert query.follow_up and query.intent == intent
+    assert isinstance(computed, Computed), computed
+    assert (computed.result, {u.fact.id for u in computed.uses}) == (result, fact_ids)
+    if text:
+        assert query.text == text
+
+
+def test_a_retrieval_follow_up_gets_a_self_contained_text():
+    query = follow("What does it cover?", "When is the MoU with the European Union due?")
+    assert query.intent is None
+    assert "memorandum" in query.text and "Japan" in query.text and "EU" in query.text
+
+
+def test_a_self_contained_question_does_not_inherit_context():
+    earlier = ["By what date must the memorandum with Japan and the EU be signed?",
+               "And with Mexico?"]  # fmt: skip
+    query = follow("What share of capacity does China not control?", *earlier)
+    assert not query.follow_up and query.parties == () and query.instruments == ()
+    assert query.text == "What share of capacity does China not control?"
+    assert calculate(query, FACTS, MARCH_1).result == "10–20%"
+
+
+def test_the_current_question_at_the_end_of_history_is_not_counted_twice():
+    history = chat("How much does EXIM provide?") + [{"role": "user", "content": "And the ratio?"}]
+    query = resolve("And the ratio?", history, FACTS, ALIASES)
+    assert query.intent == "money_ratio"
+
+
+def test_history_content_may_be_a_list_of_text_parts():
+    parts = [{"type": "text", "text": "When is the Mexico plan due?"}]
+    history = [{"role": "user", "content": parts}]
+    query = resolve("And has it passed?", history, FACTS, ALIASES)
+    assert query.intent == "has_passed" and query.parties == ("Mexico",)
+
+
+# --- the invariant: every number or date shown is traceable -----------------------------------
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+def traceable(computed: Computed, today: dt.date) -> set[str]:
+    """Numbers of the result, the inputs' values and quotes, today, 100% and each shown step."""
+    allowed = numbers(computed.result) | numbers(format_date(today)) | {"100"}
+    for use in computed.uses:
+        allowed |= numbers(use.value) | numbers(use.fact.quote)
+    for step in computed.expression.split("; "):
+        allowed |= numbers(step.rsplit("=", 1)[-1]) if "=" in step else set()
+    return allowed
+
+
+def all_computed() -> list[tuple[str, Computed, dt.date]]:
+    out = [(q, answer(q, today), today) for q, today, _, _ in COMPUTED]
+    for earlier, question, *_ in FOLLOW_UPS:
+        out.append((question, calculate(follow(question, *earlier), FACTS, MARCH_1), MARCH_1))
+    return out
+
+
+@pytest.mark.parametrize(("question", "computed", "today"), all_computed())
+def test_every_number_and_date_shown_is_traceable(question, computed, today):
+    shown = numbers(computed.headline) | numbers(computed.expression)
+    assert shown <= traceable(computed, today), question
+
+
+# --- nothing is keyed to the article -----------------------------------------------------------
+
+
+def other_facts() -> list[Fact]:
+    doc = "nordic-battery-summit"
+    return [
+        EventFact(id="summit", doc=doc, name="Nordic Battery Summit", date=dt.date(2027, 9, 10),
+                  quote="The Nordic Battery Summit opened in Oslo on September 10, 2027."),
+        CommitmentFact(id="framework-chile-peru", doc=doc, parties=["Chile", "Peru"],
+                       instrument="framework agreement", due_days=45, after="summit",
+                       anchor_date=dt.date(2027, 9, 10),
+                       quote="within 45 days Norway will conclude a framework agreement with "
+                       "Chile and Peru"),
+        MoneyFact(id="fund-nib", doc=doc, amount=Decimal("3500000000"), currency="EUR",
+                  contributor="Nordic Investment Bank", purpose="battery recycling fund",
+                  quote="€3.5 billion from the Nordic Investment Bank"),
+        MoneyFact(id="fund-pension", doc=doc, amount=Decimal("500000000"), currency="EUR",
+                  contributor="pension funds", purpose="battery recycling fund",
+                  quote="€500 million from pension funds"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "result", "fact_ids"),
+    [
+        ("When is the framework agreement with Chile due?", "October 25, 2027",
+         {"summit", "framework-chile-peru"}),
+        ("How many days are left until the Peru deal is due?", "15 days",
+         {"summit", "framework-chile-peru"}),
+        ("What is the total of the battery recycling fund?", "€4 billion",
+         {"fund-nib", "fund-pension"}),
+        ("What share of the recycling fund comes from pension funds?", "12.5%",
+         {"fund-nib", "fund-pension"}),
+        ("Which partners will Norway sign the framework agreement with?", "Chile, Peru",
+         {"framework-chile-peru"}),
+    ],
+)  # fmt: skip
+def test_works_the_same_on_another_document(question, result, fact_ids):
+    facts = other_facts()
+    computed = calculate(understand(question, facts, ALIASES), facts, dt.date(2027, 10, 10))
+    assert isinstance(computed, Computed), computed
+    assert (computed.result, {u.fact.id for u in computed.uses}) == (result, fact_ids)
+
+
+def test_another_document_declines_names_of_this_article():
+    facts = other_facts()
+    declined = calculate(understand("When is the deal with Mexico due?", facts, ALIASES), facts,
+                         dt.date(2027, 10, 10))  # fmt: skip
+    assert declined == Declined(message="There is no deadline involving Mexico in the sources.")
