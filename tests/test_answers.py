@@ -33,10 +33,6 @@ ANSWERABLE = [
     ("How is China adjusting its approach?", r"softening", "softening its diplomatic posture"),
     ("What are critical minerals?", r"economic and national security", "minerals essential for economic and national security"),
     ("By how much could demand for critical minerals increase?", r"400%", "as much as 400%"),
-    pytest.param(
-        "What is the reserve meant to buffer against?", r"supply disruptions", "buffer against potential supply disruptions",
-        marks=pytest.mark.xfail(strict=True, reason="known limitation: the long funding sentence dilutes its similarity"),
-    ),
     ("Why is China's dominance a concern?", r"vulnerabilit", "Over-reliance on a single supplier"),
     ("What previous initiative is the ministerial contrasted with?", r"Board of Peace", "Board of Peace"),
     ("What technologies use critical minerals?", r"electric vehicles", "electric vehicles"),
@@ -49,6 +45,12 @@ ANSWERABLE = [
     ("Who hostd the critcal minerals ministeral?", r"Marco Rubio", "Marco Rubio hosted"),
     ("chinas share of mineral capacity", r"80%?\s*(to|–|-)\s*90%", "80% to 90%"),
 ]
+
+# Known limitation: the long funding sentence dilutes its similarity to the question.
+KNOWN_MISSES = [
+    ("What is the reserve meant to buffer against?", r"supply disruptions", "buffer against potential supply disruptions"),
+]
+_XFAIL = pytest.mark.xfail(strict=True, reason="known limitation, see KNOWN_MISSES")
 
 UNANSWERABLE = [
     "What is the capital of France?",
@@ -64,7 +66,9 @@ UNANSWERABLE = [
 ]
 
 
-@pytest.mark.parametrize(("question", "expected", "evidence"), ANSWERABLE)
+@pytest.mark.parametrize(
+    ("question", "expected", "evidence"), ANSWERABLE + [pytest.param(*m, marks=_XFAIL) for m in KNOWN_MISSES]
+)
 def test_the_answer_states_the_fact_and_cites_its_sentence(real_bot: Assistant, question: str, expected: str, evidence: str) -> None:
     answer = real_bot.ask(question)
     assert not answer.abstained, answer.text
