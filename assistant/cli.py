@@ -136,6 +136,9 @@ def ingest(
 
     run(build)
 
+from assistant.evaluation_cli import eval_command  # noqa: E402
+app.command("eval")(eval_command)
+
 
 def main() -> None:
     app()
