@@ -227,12 +227,20 @@ def _heading_before(index: Index, position: int) -> Sentence | None:
     return None
 
 
-def compose_calculation(question: str, outcome: Computed | Declined, index: Index, prompts: Path) -> Answer:
-    """A calculator answer: result first, then the working, then each input cited to its quote."""
+def compose_calculation(
+    question: str, outcome: Computed | Declined, index: Index, prompts: Path, related: Sentence | None = None
+) -> Answer:
+    """A calculator answer: result first, then the working, then each input cited to its quote.
+
+    When the calculator declines, `related` (the closest sentence, if any) shows what the sources
+    do say on the subject, cited like any other statement.
+    """
     book = CitationBook(index)
     numbers = [book.cite(u.fact.doc, u.fact.start or 0, u.fact.end or 0) for u in outcome.uses]
     inputs = "\n".join(f"- {u.label}: {u.value} [{n}]" for u, n in zip(outcome.uses, numbers, strict=True))
     if isinstance(outcome, Declined):
+        if related is not None and not outcome.uses:
+            inputs = render(prompts, "related", statement=f"{related.text} [{book.cite_sentence(related)}]")
         text = render(prompts, "declined", message=outcome.message, inputs=inputs)
         return Answer(question=question, text=text, citations=book.citations, abstained=True)
     markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))

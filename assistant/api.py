@@ -8,18 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import abstain, compose, compose_calculation, score_sentences
+from assistant.answer import Scored, compose, compose_calculation, is_heading, score_sentences
 from assistant.config import Settings
 from assistant.embedding import Embedder, make_embedder
 from assistant.errors import InputError
 from assistant.index import Index, ensure_index
 from assistant.lexicon import Lexicon
-from assistant.records import Answer, Hit
+from assistant.records import Answer, Declined, Hit, Sentence
 from assistant.retrieval import retrieve
 
 # Best-sentence score below which the composer abstains; set from the question set in
 # evals/questions.jsonl (see docs/thresholds.md for how it was chosen).
 ABSTAIN_BELOW = 0.42
+# A declined calculation shows the closest sentence only if it is at least this related.
+RELATED_ABOVE = 0.25
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
 
@@ -68,7 +70,10 @@ class Assistant:
         facts = self.index.data.facts
         query = resolve(text, list(history or []), facts, self.aliases)
         outcome = calculate(query, facts, today)
-        if outcome is not None:
+        if isinstance(outcome, Declined):
+            related = self._closest_sentence(self._expand(query.text))
+            answer = compose_calculation(text, outcome, self.index, self.settings.prompts_dir, related)
+        elif outcome is not None:
             answer = compose_calculation(text, outcome, self.index, self.settings.prompts_dir)
         else:
             answer = self._extractive(text, self._expand(query.text))
@@ -85,11 +90,20 @@ class Assistant:
         canonical = self.aliases.canonical(text)
         return text if canonical == text.lower().replace("’", "'") else f"{text} ({canonical})"
 
-    def _extractive(self, question: str, query_text: str) -> Answer:
+    def _scored(self, query_text: str) -> list[Scored]:
+        """Candidate sentences for a query, best first ([] when no question word is in the corpus)."""
         vector = self.embedder.embed([query_text])[0]
         terms = self.lexicon.query_terms(query_text)
         if not terms:
-            return abstain(question, [], self.index, self.settings.prompts_dir)
+            return []
         hits = retrieve(self.index, query_text, vector, self.settings.top_k, self.settings.retriever, self.settings.rrf_k, terms)  # type: ignore[arg-type]
-        scored = score_sentences(self.index, self.lexicon, query_text, vector, hits)
+        return score_sentences(self.index, self.lexicon, query_text, vector, hits)
+
+    def _closest_sentence(self, query_text: str) -> Sentence | None:
+        """The best non-heading sentence on the subject, shown beside a declined calculation."""
+        scored = [s for s in self._scored(query_text) if not is_heading(self.index, s.position)]
+        return scored[0].sentence if scored and scored[0].score >= RELATED_ABOVE else None
+
+    def _extractive(self, question: str, query_text: str) -> Answer:
+        scored = self._scored(query_text)
         return compose(question, scored, self.index, self.settings.prompts_dir, self.settings.max_citations, ABSTAIN_BELOW)
