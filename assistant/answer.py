@@ -44,7 +44,8 @@ _NUMBER = re.compile(r"\d")
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b\d+\s+(?:days|weeks|months|years)\b")
 _REQUIRED_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\b(when|what date|which date|what day|date of|what year|which year)\b", re.I), _DATE),
-    (re.compile(r"\b(how many|how much|what (rate|level|amount|number|size|price|cost|percentage|share|population)"
+    (re.compile(r"\b(how many|how much|what(?:'s| is| was| are| were)?(?: the)? "
+                r"(rate|level|amount|number|size|price|cost|percentage|share|population)"
                 r"|at what (rate|level|price))\b", re.I), _NUMBER),
 ]
 _LEADING = re.compile(rf"^(?:(?:On|In|The|A|An|By|For|At|Under|While|Even|Now|This|That|{_MONTHS})\s+)+")

@@ -382,6 +382,9 @@ def _purpose(amounts: Sequence[MoneyFact]) -> str | None:
 
 
 def _money_amount(query: Query, facts: Sequence[Fact], today: dt.date) -> Computed | Declined:
+    if query.parties and not query.contributors:  # "How much did Japan contribute?"
+        names = join(list(query.parties))
+        return Declined(message=f"The sources name no amount from {names}.")
     several = len(select(query, facts, "money")) > 1
     if several and query.purposes and not query.contributors:
         return _money_sum(query, facts, today)  # how much a named purpose has: all of it

@@ -223,7 +223,10 @@ class Lexicon:
     def unknown(self, question: str) -> tuple[str, ...]:
         """Capitalised words that are neither names in the facts nor ordinary words."""
         out = []
-        for raw in re.findall(r"[A-Z][A-Za-z\-]+|[A-Z](?:\.[A-Z])+\.?", question):
+        for match in re.finditer(r"[A-Z][A-Za-z\-]+|[A-Z](?:\.[A-Z])+\.?", question):
+            raw = match.group()
+            if question[: match.start()].rstrip()[-1:] in ("", ".", "!", "?", ":"):
+                continue  # a capital at the start of a sentence is not evidence of a name
             parts = [self._mend(p) for p in self.words(raw)]
             if parts and not all(p in self.familiar for p in parts) and raw not in out:
                 out.append(raw)
@@ -240,6 +243,7 @@ def _has(text: str, pattern: str) -> bool:
 MONEY = r"money|funding|funds?|funded|dollars?|billions?|millions?|contribut\w*|backed|backing|"
 MONEY += r"invest\w*|financ\w*|pledg\w*|put in"
 DEADLINE = r"deadline|due|by when|what date|when|date"
+DUE = r"deadlines?|due|expires?|signed|comes? first|falls? due"
 SHARE = r"share|percent|proportion|fraction|portion|how much|control\w*|hold\w*|held|own\w*"
 GROWTH = r"times|multiple|fold|how much|increase\w*|grow\w*|rise|reach\w*|percent|by how"
 FIGURE = r"how (?:much|many|big|large|high|low)|level|rate|size|price|amount|figure|value|volume"
@@ -263,7 +267,7 @@ def _intent(text: str, groups: set[str], units_known: set[str]) -> Intent | None
         return "days_remaining"
     if _has(text, r"passed|pass|expired|overdue|missed|lapsed|past|still open|over") and dated:
         return "has_passed"
-    if _has(text, r"first|earliest|sooner|earlier|soonest|next") and dated:
+    if _has(text, r"first|earliest|sooner|earlier|soonest|next") and _has(text, DUE):
         return "first_deadline"
     if money:
         for intent, pattern in _MONEY_RULES:
