@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from assistant.retrieval import retrieve
 ABSTAIN_BELOW = 0.42
 # A declined calculation shows the closest sentence only if it is at least this related.
 RELATED_ABOVE = 0.25
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # C0 controls, DEL, lone surrogates (not JSON-encodable)
 PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
 
 
@@ -36,6 +37,30 @@ def clean_question(question: Any, max_chars: int) -> str:
     if len(text) > max_chars:
         raise InputError(f"the question is {len(text)} characters long; the maximum is {max_chars}: shorten it")
     return text
+
+
+def clean_history(history: Any) -> list[dict[str, str]]:
+    """Earlier chat turns as {role, content: str}, or an InputError naming the bad entry.
+
+    Content may be a string or Gradio's list of parts; parts without text (files, components)
+    and contents that are not text at all (None, numbers) count as empty.
+    """
+    if history is None:
+        return []
+    if not isinstance(history, list | tuple):
+        raise InputError(f"the history must be a list of {{role, content}} messages, not {type(history).__name__}")
+    turns = []
+    for n, message in enumerate(history, 1):
+        if not isinstance(message, Mapping) or not isinstance(message.get("role"), str):
+            raise InputError(f"history message {n} must be a mapping with a text 'role' and a 'content'")
+        turns.append({"role": message["role"], "content": _CONTROL.sub(" ", _text_of(message.get("content")))})
+    return turns
+
+
+def _text_of(content: Any) -> str:
+    parts = content if isinstance(content, list | tuple) else [content]
+    texts = (p.get("text") if isinstance(p, Mapping) else p for p in parts)
+    return " ".join(t for t in texts if isinstance(t, str))
 
 
 @dataclass
@@ -68,7 +93,7 @@ class Assistant:
         text = clean_question(question, self.settings.max_question_chars)
         today = today or dt.date.today()
         facts = self.index.data.facts
-        query = resolve(text, list(history or []), facts, self.aliases)
+        query = resolve(text, clean_history(history), facts, self.aliases)
         outcome = calculate(query, facts, today)
         if isinstance(outcome, Declined):
             related = self._closest_sentence(self._expand(query.text))
