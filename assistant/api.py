@@ -79,7 +79,7 @@ class Assistant:
         from assistant.understanding import load_aliases
 
         settings = settings or Settings()
-        embedder = embedder or make_embedder(settings.embedder)
+        embedder = embedder or make_embedder(settings.embedder, settings.index_dir)
         index = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
         lexicon = Lexicon.build(s.text for s in index.data.sentences)
         alias_files = [PACKAGED_ALIASES, settings.corpus_dir / "aliases.yaml"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -78,7 +79,27 @@ class MiniLM:
         vectors = self._model.encode(texts, batch_size=32, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
+    def export_onnx(self, index_dir: Path, probe: list[str]) -> bool:
+        """Write the ONNX copy that queries use (see onnx_embedding); True if it is in place."""
+        from assistant import onnx_embedding
 
-def make_embedder(name: str) -> Embedder:
-    """The embedder a Settings.embedder value names."""
-    return HashEmbedder() if name == "fake" else MiniLM()
+        if onnx_embedding.exported(index_dir, self.model_id):
+            return True
+        self.embed(probe[:1])  # loads the model
+        return onnx_embedding.export(self._model, self.path, self.model_id, index_dir, probe)
+
+
+def make_embedder(name: str, index_dir: Path | None = None) -> Embedder:
+    """The embedder a Settings.embedder value names.
+
+    With `index_dir` (the query path), MiniLM runs through the ONNX copy exported there at
+    ingestion when there is one: same vectors, no torch import.
+    """
+    if name == "fake":
+        return HashEmbedder()
+    if index_dir is not None:
+        from assistant import onnx_embedding
+
+        if onnx_embedding.exported(index_dir, MiniLM.model_id):
+            return onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(index_dir), MiniLM.model_id)
+    return MiniLM()

@@ -2,9 +2,15 @@
 
 Layout of an index folder: `CURRENT` names the live build folder `build-*`, which holds
 manifest.json, corpus.json (documents, sentences, chunks, facts), sentences.npy (sentence
-vectors), default__vector_store.json (FAISS, written by LlamaIndex's FaissVectorStore) and
-bm25/ (bm25s). A build is written to a new folder and made live by atomically replacing
+vectors), default__vector_store.json (FAISS, in the file format of LlamaIndex's FaissVectorStore)
+and bm25/ (bm25s). A build is written to a new folder and made live by atomically replacing
 CURRENT, so a reader never sees a half-written index and an interrupted build changes nothing.
+`models/` (next to the builds) holds the ONNX copy of the embedding model that queries use.
+
+Rebuilds are incremental: a text whose vector the live build already holds (same model) is not
+embedded again, so editing one document re-embeds only that document's chunks and sentences.
+The chunk index is exact (IndexFlatIP) up to FLAT_MAX vectors and HNSW above, where exact
+search grows linearly with the corpus (recall@10 against exact search: docs/performance.md).
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from assistant.text import chunk_sentences, split_sentences
 
 FORMAT = 1
 FAISS_FILE = "default__vector_store.json"
-_PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "bm25s")
+FLAT_MAX = 20_000  # chunk vectors up to which search is exact
+_PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
 
 
@@ -168,13 +175,15 @@ def build_index(corpus_dir: Path, index_dir: Path, settings: Settings, embedder:
         if build.exists() and live_build(index_dir) != build:
             shutil.rmtree(build, ignore_errors=True)
     _remove_old_builds(index_dir, keep=build)
+    _export_query_model(embedder, index_dir, data)
     return build
 
 
 def _write_build(build: Path, data: Segmented, corpus: Corpus, settings: Settings, embedder: Embedder, progress: bool) -> None:
-    chunk_vectors = _embed(embedder, [c.indexed_text for c in data.chunks], "chunks", progress)
-    sentence_vectors = _embed(embedder, [s.text for s in data.sentences], "sentences", progress)
-    _write_faiss(build / FAISS_FILE, data.chunks, chunk_vectors)
+    texts = [c.indexed_text for c in data.chunks] + [s.text for s in data.sentences]
+    vectors = _embed(embedder, texts, cached_vectors(build.parent, embedder), progress)
+    chunk_vectors, sentence_vectors = vectors[: len(data.chunks)], vectors[len(data.chunks) :]
+    _write_faiss(build / FAISS_FILE, chunk_vectors)
     np.save(build / "sentences.npy", sentence_vectors)
     _write_bm25(build / "bm25", [c.indexed_text for c in data.chunks])
     payload = {
@@ -200,25 +209,68 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _embed(embedder: Embedder, texts: list[str], label: str, progress: bool) -> np.ndarray:
+def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: bool) -> np.ndarray:
+    """Vectors of `texts`; only those missing from `cache` (text -> vector) go to the embedder."""
     from rich.progress import track
 
-    batches = [texts[i : i + 64] for i in range(0, len(texts), 64)]
-    steps = track(batches, description=f"Embedding {len(texts)} {label}", transient=True) if progress else batches
-    parts = [embedder.embed(batch) for batch in steps]
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    batches = [missing[i : i + 64] for i in range(0, len(missing), 64)]
+    label = f"Embedding {len(missing)} new texts ({len(texts) - len(missing)} cached)"
+    for batch in track(batches, description=label, transient=True) if progress else batches:
+        cache.update(zip(batch, embedder.embed(batch), strict=True))
+    return np.array([cache[t] for t in texts], dtype=np.float32).reshape(len(texts), embedder.dim)
 
 
-def _write_faiss(path: Path, chunks: list[Chunk], vectors: np.ndarray) -> None:
-    """Store chunk vectors through LlamaIndex's FaissVectorStore (inner product, normalized)."""
+def cached_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """text -> vector of every chunk and sentence of the live build, if the same model made them."""
     import faiss
-    from llama_index.core.schema import TextNode
-    from llama_index.vector_stores.faiss import FaissVectorStore
 
-    store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(vectors.shape[1]))
-    nodes = [TextNode(id_=c.chunk_id, text=c.indexed_text, embedding=v.tolist()) for c, v in zip(chunks, vectors, strict=True)]
-    store.add(nodes)
-    store.persist(persist_path=str(path))
+    build = live_build(index_dir)
+    try:
+        manifest = json.loads((build / "manifest.json").read_text("utf-8")) if build else {}
+        if build is None or manifest.get("model") != embedder.model_id or _corrupt_files(build, manifest):
+            return {}
+        payload = json.loads((build / "corpus.json").read_text("utf-8"))
+        chunks = faiss.read_index(str(build / FAISS_FILE))
+        vectors = np.vstack([chunks.reconstruct_n(0, chunks.ntotal), np.load(build / "sentences.npy")])
+    except (OSError, ValueError, RuntimeError):
+        return {}  # an unreadable old build only costs a full re-embedding
+    texts = [c.get("search_text") or c["text"] for c in payload["chunks"]] + [s["text"] for s in payload["sentences"]]
+    return dict(zip(texts, vectors, strict=True)) if vectors.shape == (len(texts), embedder.dim) else {}
+
+
+def faiss_index_for(vectors: np.ndarray, flat_max: int = FLAT_MAX) -> Any:
+    """An inner-product FAISS index of `vectors`: exact up to `flat_max` rows, HNSW above."""
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(vectors) <= flat_max:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128  # stored in the file; >= the retrieval depth
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _write_faiss(path: Path, vectors: np.ndarray) -> None:
+    """Store chunk vectors (normalized; inner product) as FaissVectorStore.persist would.
+
+    Written with faiss directly: importing llama_index costs about 3 s, more than a whole
+    incremental rebuild, and the store adds nothing to a file that is only ever read by faiss.
+    """
+    import faiss
+
+    faiss.write_index(faiss_index_for(vectors), str(path))
+
+
+def _export_query_model(embedder: Embedder, index_dir: Path, data: Segmented) -> None:
+    """Once per index folder: the ONNX copy of the model that queries use (real model only)."""
+    export = getattr(embedder, "export_onnx", None)
+    if export is not None:
+        longest = sorted((c.indexed_text for c in data.chunks), key=len)[-8:]
+        export(index_dir, [s.text for s in data.sentences[:24]] + longest + ["?", "Why? " * 300])
 
 
 def _write_bm25(folder: Path, texts: list[str]) -> None:
