@@ -77,17 +77,18 @@ def load_corpus(root: Path) -> Corpus:
     if not paths:
         raise CorpusError(str(root / "docs"), "the corpus is empty: add at least one .txt, .md or .html document")
     documents = [read_document(p) for p in paths]
-    _check_unique_ids(documents)
+    _check_unique_ids(documents, root / "docs")
     facts = load_facts(root / "facts", {d.doc_id: d for d in documents})
     aliases = [root / "aliases.yaml"] if (root / "aliases.yaml").is_file() else []
     return Corpus(root, documents, facts, hash_inputs(root), aliases)
 
 
-def _check_unique_ids(documents: list[Document]) -> None:
+def _check_unique_ids(documents: list[Document], folder: Path) -> None:
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.doc_id in seen:
-            raise CorpusError(doc.path, f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}: rename one")
+            message = f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}: rename one"
+            raise CorpusError(str(folder / doc.path), message)
         seen[doc.doc_id] = doc.path
 
 

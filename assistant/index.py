@@ -36,6 +36,7 @@ from assistant.text import chunk_sentences, split_sentences
 
 FORMAT = 1
 FAISS_FILE = "default__vector_store.json"
+_REQUIRED = ("corpus.json", "sentences.npy", FAISS_FILE)  # every build has them, checksummed
 FLAT_MAX = 20_000  # chunk vectors up to which search is exact
 _PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
@@ -139,8 +140,10 @@ def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedde
 
 
 def _corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
-    reasons = []
-    for name, digest in manifest.get("files", {}).items():
+    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    # a file the manifest does not list would be loaded unverified
+    reasons = [f"index file {name} is not in the manifest" for name in _REQUIRED if name not in files]
+    for name, digest in files.items():
         path = build / name
         if not path.is_file():
             reasons.append(f"index file {name} is missing")
@@ -318,7 +321,10 @@ def load_index(index_dir: Path) -> Index:
     build = live_build(index_dir)
     if build is None:
         raise IndexError_(f"no index in {index_dir}: run `assistant ingest`")
-    manifest = json.loads((build / "manifest.json").read_text("utf-8"))
+    try:
+        manifest = json.loads((build / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError) as err:
+        raise IndexError_(f"unreadable manifest in {build}: {err} (run `assistant ingest` to rebuild)") from None
     if problems := _corrupt_files(build, manifest):
         raise StaleIndexError(problems)
     payload = json.loads((build / "corpus.json").read_text("utf-8"))
