@@ -140,5 +140,10 @@ from assistant.evaluation_cli import eval_command  # noqa: E402
 app.command("eval")(eval_command)
 
 
+from assistant.ui_cli import serve_command  # noqa: E402
+
+app.command("serve")(serve_command)
+
+
 def main() -> None:
     app()

@@ -1,0 +1,76 @@
+"""Paste-ready Markdown memos of answers: the answer with footnotes that carry the exact quotes.
+
+Pure formatting, no I/O: `answer_memo` for one answer, `conversation_memo` for a whole chat.
+Citation markers `[n]` become footnote references `[^n]`; in a conversation the footnotes are
+numbered on through all answers so that every reference stays unique when pasted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from assistant.records import Answer, Citation
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def location(citation: Citation) -> str:
+    """Where a quote sits in its document, e.g. `us-critical-minerals-strategy, chars 210–330`."""
+    return f"{citation.doc_id}, chars {citation.start}–{citation.end}"
+
+
+def footnote(label: int, citation: Citation) -> str:
+    """One Markdown footnote: the exact quote, the document title and the location."""
+    quote = " ".join(citation.quote.split())
+    return f"[^{label}]: “{quote}” — *{citation.title}* ({location(citation)})."
+
+
+def as_of_line(day: dt.date | None) -> str:
+    return f"*As of {(day or dt.date.today()).isoformat()}.*"
+
+
+def _renumber(text: str, numbers: dict[int, int]) -> str:
+    """Turn the answer's `[n]` markers into footnote references `[^m]` (only known citations)."""
+
+    def replace(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        return f"[^{numbers[n]}]" if n in numbers else match.group()
+
+    return _MARKER.sub(replace, text)
+
+
+def _section(question: str, answer: Answer, first_label: int, heading: str, as_of: bool) -> str:
+    numbers = {c.n: first_label + i for i, c in enumerate(answer.citations)}
+    lines = [f"{heading} {question.strip()}", ""]
+    if answer.resolved_question:
+        lines += [f"*Understood as: {answer.resolved_question}*", ""]
+    if answer.abstained:
+        lines += ["**Not answered by the sources.**", ""]
+    lines += [_renumber(answer.text.strip(), numbers), ""]
+    lines += [footnote(numbers[c.n], c) for c in answer.citations]
+    if as_of:
+        lines += ["", as_of_line(answer.as_of)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def answer_memo(answer: Answer, question: str | None = None) -> str:
+    """One answer as a memo: the question, the answer with footnoted quotes, an "as of" line."""
+    return _section(question or answer.question, answer, 1, "**Question:**", as_of=True)
+
+
+def conversation_memo(pairs: Sequence[tuple[str, Answer]]) -> str:
+    """A whole conversation as one memo; footnotes numbered on across answers."""
+    if not pairs:
+        return ""
+    days = {a.as_of for _, a in pairs}
+    shared = len(days) == 1
+    parts = ["# Briefing memo", ""]
+    if shared:
+        parts += [as_of_line(next(iter(days))), ""]
+    label = 1
+    for i, (question, answer) in enumerate(pairs, start=1):
+        parts.append(_section(question, answer, label, f"## {i}.", as_of=not shared))
+        label += len(answer.citations)
+    return "\n".join(parts).rstrip() + "\n"

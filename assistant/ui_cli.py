@@ -1,0 +1,47 @@
+"""`assistant serve`: the web UI's command; gradio is imported only when the command runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+# Options are declared here rather than imported from assistant.cli, which imports this module.
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: ./corpus)")]
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder (default: ./index)")]
+HostOpt = Annotated[str, typer.Option("--host", help="Interface to listen on; 0.0.0.0 exposes the UI to the network")]
+PortOpt = Annotated[int, typer.Option("--port", help="Port to listen on")]
+AuthOpt = Annotated[
+    str | None,
+    typer.Option("--auth", help="Require a login, as user:password (default: $ASSISTANT_AUTH, else no login)"),
+]
+FeedbackOpt = Annotated[
+    Path | None, typer.Option("--feedback", help="JSONL file for thumbs up/down (default: feedback/feedback.jsonl)")
+]
+
+
+def serve_command(
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 7860,
+    auth: AuthOpt = None,
+    corpus: CorpusOpt = None,
+    index: IndexOpt = None,
+    feedback: FeedbackOpt = None,
+) -> None:
+    """Start the web UI (index built or refreshed first); Ctrl-C stops it."""
+    from assistant.cli import run, settings_for
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    def start() -> None:
+        from assistant.ui import DEFAULT_FEEDBACK, launch, parse_auth
+
+        login = parse_auth(auth if auth is not None else os.environ.get("ASSISTANT_AUTH"))
+        settings = settings_for(corpus, index)
+        typer.echo(f"starting the UI on http://{host}:{port}/" + (" (login required)" if login else ""), err=True)
+        launch(settings, host=host, port=port, auth=login, feedback_path=feedback or DEFAULT_FEEDBACK)
+
+    run(start)

@@ -1,0 +1,175 @@
+"""The UI in a real browser: headless Debian chromium driven by Playwright against a running app."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import shutil
+import socket
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="gradio-"))
+os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
+
+from assistant import ui  # noqa: E402
+from assistant.api import Assistant  # noqa: E402
+from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+
+pytestmark = [
+    pytest.mark.browser,
+    # Gradio's queue statistics (gradio/queueing.py) set a pandas option that pandas 3 deprecates.
+    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
+]
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SCRIPT_DOC = ("Field notes\n\nThe cobalt refinery memo reads <script>window.__pwned=1</script> and "
+              "<img src=x onerror=\"window.__pwned=2\"> in its margin.\n")
+SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot.png"
+TIMEOUT_MS = 20_000
+
+
+def need_browser() -> Any:
+    """Playwright's sync API, or a skip (a failure when ASSISTANT_REQUIRE_BROWSER=1, as in CI)."""
+    reason = None
+    try:
+        from playwright import sync_api
+    except ImportError:
+        reason = "the playwright package is not installed"
+    if reason is None and not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver"
+    if reason is None:
+        return sync_api
+    if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser required (ASSISTANT_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free loopback port: a corpus copy plus a document carrying <script>, fake embedder."""
+    need_browser()
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(PROJECT_ROOT / "corpus", root / "corpus")
+    (root / "corpus" / "docs" / "field-notes.txt").write_text(SCRIPT_DOC, encoding="utf-8")
+    bot = Assistant.load(Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index"))
+    # Gradio creates event loops it never closes (gradio.utils.safe_get_lock): dispose of them here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        app = ui.build_app(bot, root / "feedback.jsonl")
+        port = free_port()
+        ui.serve(app, port=port, prevent_thread_lock=True, quiet=True)
+        asyncio.set_event_loop(None)
+        gc.collect()
+    yield f"http://127.0.0.1:{port}/"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        app.close()
+        gc.collect()
+
+
+@pytest.fixture(scope="module")
+def browser(url: str) -> Iterator[Any]:
+    with need_browser().sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, url: str) -> Iterator[Any]:
+    """A fresh browser session (its own chat history) with the app loaded."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url, wait_until="domcontentloaded")  # Gradio never reaches networkidle
+    page.locator("#question textarea").wait_for()
+    # The "today" box is filled by a load event; wait for it so that it cannot overwrite a test's date.
+    need_browser().expect(page.locator("#today input")).to_have_value(ui.dt.date.today().isoformat())
+    yield page
+    context.close()
+
+
+def ask(page: Any, question: str) -> Any:
+    """Type a question, press Enter, and return the new bot message once it has arrived."""
+    count = page.locator('[data-testid="bot"]').count()
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+    message = page.locator('[data-testid="bot"]').nth(count)
+    message.wait_for()
+    return message
+
+
+def test_question_follow_up_memo_and_screenshot(page: Any, tmp_path: Path) -> None:
+    """A cited answer with its highlighted passage, a follow-up, a memo download and a screenshot."""
+    expect = need_browser().expect
+    page.locator("#today input").fill("2026-03-01")
+
+    first = ask(page, "Who hosted the Critical Minerals Ministerial?")
+    expect(first).to_contain_text("Marco Rubio")
+    expect(first).to_contain_text("[1]")
+    mark = page.locator("#sources mark").first
+    expect(mark).to_be_visible()
+    expect(mark).to_contain_text("Secretary of State Marco Rubio hosted")
+
+    second = ask(page, "How many nations attended it?")  # "it" only makes sense after the first question
+    expect(second).to_contain_text("54 nations")
+    expect(page.locator("#sources mark").first).to_contain_text("Representatives from 54 nations attended")
+
+    with page.expect_download() as download:
+        page.locator("#download-all").click()
+    memo = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "## 1. Who hosted the Critical Minerals Ministerial?" in memo
+    assert "## 2. How many nations attended it?" in memo
+    assert "[^2]: “Representatives from 54 nations attended” — *US Critical Minerals Strategy" in memo
+    assert "*As of 2026-03-01.*" in memo
+
+    page.locator("#copy-memo").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("**Question:** How many nations attended it?") and "[^1]: “Representatives" in copied
+
+    page.screenshot(path=str(tmp_path / "ui.png"), full_page=True)
+    if not SCREENSHOT.exists() or os.environ.get("ASSISTANT_UPDATE_SCREENSHOT") == "1":
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copy(tmp_path / "ui.png", SCREENSHOT)
+
+
+def test_script_in_a_document_renders_as_inert_text(page: Any) -> None:
+    expect = need_browser().expect
+    message = ask(page, "What does the cobalt refinery memo read in its margin?")
+    expect(message).to_contain_text("<script>window.__pwned=1</script>")
+    expect(page.locator("#sources")).to_contain_text("<script>window.__pwned=1</script>")
+    assert page.locator("#chat script, #sources script, #chat img[src='x'], #sources img[src='x']").count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_html_typed_by_a_user_renders_as_text(page: Any) -> None:
+    expect = need_browser().expect
+    ask(page, "<img src=x onerror=\"window.__pwned=3\"> who hosted the ministerial?")
+    expect(page.locator('[data-testid="user"]').first).to_contain_text("<img src=x")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_bad_today_date_shows_a_message_in_the_chat(page: Any) -> None:
+    expect = need_browser().expect
+    page.locator("#today input").fill("March 1st")
+    message = ask(page, "When is the memorandum of understanding with Japan and the EU due?")
+    expect(message).to_contain_text("not a date: use YYYY-MM-DD")
