@@ -73,6 +73,9 @@ def load_corpus(root: Path) -> Corpus:
     """Read every document and fact file under `root`; raise CorpusError on the first problem."""
     if not (root / "docs").is_dir():
         raise CorpusError(str(root), "no docs/ folder: put .txt, .md or .html documents in <corpus>/docs/")
+    for path in input_files(root):  # a link must not pull files from elsewhere into answers
+        if not path.resolve().is_relative_to(root.resolve()):
+            raise CorpusError(str(path), "links to a file outside the corpus: copy the file into the corpus instead")
     paths = sorted(p for p in (root / "docs").iterdir() if p.suffix.lower() in DOC_SUFFIXES)
     if not paths:
         raise CorpusError(str(root / "docs"), "the corpus is empty: add at least one .txt, .md or .html document")

@@ -64,7 +64,11 @@ class Index:
     bm25: Any
 
     def document(self, doc_id: str) -> Document:
-        return next(d for d in self.data.documents if d.doc_id == doc_id)
+        """The indexed document with this id; ids are looked up, never used as paths (KeyError if unknown)."""
+        found = next((d for d in self.data.documents if d.doc_id == doc_id), None)
+        if found is None:
+            raise KeyError(f"no document {doc_id!r} in the index")
+        return found
 
 
 # --- segmentation (pure) -----------------------------------------------------------------
