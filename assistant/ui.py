@@ -301,12 +301,17 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+CONCURRENT_REQUESTS = 4
+
+
 def serve(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
           **options: Any) -> Any:
     """Serve a built app: loopback by default, no analytics, no SSR or MCP, optional login."""
     # Gradio's queue statistics use pandas options that pandas 3 deprecates; the warnings are noise to users.
     for message in ("'future.no_silent_downcasting' is deprecated", "The copy keyword is deprecated"):
         warnings.filterwarnings("ignore", message=message)
+    # The Assistant is read-only once loaded, so requests from several sessions may run at once.
+    app.queue(default_concurrency_limit=CONCURRENT_REQUESTS)
     return app.launch(server_name=host, server_port=port, auth=auth, css=CSS, ssr_mode=False, mcp_server=False,
                       footer_links=["api"], **options)
 
