@@ -76,7 +76,7 @@ class Assistant:
     @classmethod
     def load(cls, settings: Settings | None = None, rebuild: bool = True, progress: bool = False, embedder: Embedder | None = None) -> Assistant:
         """Open the index for `settings` (default: from the environment), rebuilding it if stale."""
-        from assistant.understanding import load_aliases
+        from assistant.aliases import load_aliases
 
         settings = settings or Settings()
         embedder = embedder or make_embedder(settings.embedder, settings.index_dir)
@@ -88,7 +88,7 @@ class Assistant:
     def ask(self, question: str, history: list[dict[str, Any]] | None = None, today: dt.date | None = None) -> Answer:
         """Answer `question` from the corpus; `history` holds earlier chat turns for follow-ups."""
         from assistant.calculator import calculate
-        from assistant.understanding import resolve
+        from assistant.conversation import resolve
 
         text = clean_question(question, self.settings.max_question_chars)
         today = today or dt.date.today()

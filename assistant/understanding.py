@@ -1,9 +1,8 @@
 """Question understanding by rules: what a question asks (intent) and about what (entities).
 
 Entities are the names that occur in the given facts (parties, instruments, contributors, ...),
-matched through alias tables kept as data, case-insensitively and tolerant of small misspellings;
-nothing here knows any particular document. `resolve` turns a follow-up into a self-contained
-query using the earlier user turns of a chat.
+matched through alias tables (assistant.aliases), case-insensitively and tolerant of small
+misspellings; nothing here knows any particular document. Follow-ups are assistant.conversation.
 """
 
 from __future__ import annotations
@@ -11,17 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from assistant.errors import CorpusError
+from assistant.aliases import STOP, Aliases
 from assistant.records import CommitmentFact, Fact
-
-PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
 
 Intent = Literal[
     "due_date", "days_remaining", "days_since", "has_passed", "days_between", "first_deadline",
@@ -48,17 +43,6 @@ ROLES: dict[str, tuple[str, Callable[[Any], Iterable[str | None]]]] = {
 }
 GROUPS = {"commitment", "money", "event", "share", "count", "growth"}
 
-STOP = frozenset(
-    """a an the of to for in on at by with and or from is are was were be been being do does did
-    has have had will would could should can may might must shall what whats which who whom whose
-    when where why how much many this that these those it its they them their there here some any
-    all each both than then so also about into over under as per if not no yes i we you our your
-    us me my he she his her s t please tell show give list name set get make made take put go
-    goes reach reaches apply applies say says said state stated expected planned going exactly
-    approximately now today currently current new one""".split()
-) | frozenset(
-    "january february march april may june july august september october november december".split()
-)
 KEYWORDS = frozenset(
     """deadline due date days day weeks left remain remaining until passed pass expired overdue
     missed lapsed past first earliest sooner earlier next total combined altogether sum together
@@ -77,69 +61,7 @@ ARTICLE_WORDS = frozenset(
     """united union bank sector republic kingdom states ministerial reserve fund administration
     government council commission summit conference ministry department agency""".split()
 )
-LEADING = re.compile(r"^\s*(and|so|what about|how about|then|also|plus|ok|okay)\b[\s,]*", re.I)
-PRONOUN = re.compile(r"\b(it|its|that|this|them|they|those|these|their)\b", re.I)
-ELLIPSIS = re.compile(r"\b(the total|the difference|the rest|the other|the others|both)\b", re.I)
 WORD = re.compile(r"[a-z0-9]+")
-
-
-class Aliases:
-    """Canonical phrase -> other spellings; applied to questions and fact names alike."""
-
-    def __init__(self, groups: Mapping[str, Sequence[str]] | None = None) -> None:
-        self.groups = {k.lower(): tuple(v) for k, v in (groups or {}).items()}
-        self._ci: dict[str, str] = {}
-        self._cs: dict[str, str] = {}  # capitals-only aliases that are also English words ("US")
-        for canon, alts in self.groups.items():
-            self._ci[canon] = canon
-            for alt in alts:
-                if alt.isupper() and alt.lower().strip(".") in STOP:
-                    self._cs[alt] = canon
-                else:
-                    self._ci[alt.lower()] = canon
-        self._ci_re = _alternation(self._ci, re.IGNORECASE)
-        self._cs_re = _alternation(self._cs, 0)
-
-    def canonical(self, text: str) -> str:
-        """Lower-cased text with every alias replaced by its canonical phrase."""
-        text = text.replace("’", "'")
-        if self._cs_re:
-            text = self._cs_re.sub(lambda m: self._cs[m.group()], text)
-        text = text.lower()
-        return self._ci_re.sub(lambda m: self._ci[m.group()], text) if self._ci_re else text
-
-    def variants(self, name: str) -> list[str]:
-        """The name, its canonical form and every alias of that form."""
-        canon = self.canonical(name)
-        alts = [
-            a for c, a_list in self.groups.items()
-            if re.search(rf"(?<![a-z0-9]){re.escape(c)}(?![a-z0-9])", canon) for a in a_list
-        ]  # fmt: skip
-        return [name, canon, *alts]
-
-
-def _alternation(words: Mapping[str, str], flags: int) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    body = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", flags)
-
-
-def load_aliases(paths: list[Path]) -> Aliases:
-    """Merge YAML alias tables (canonical -> list of aliases); missing files are skipped."""
-    groups: dict[str, list[str]] = {}
-    for path in paths:
-        if not path.exists():
-            continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            raise CorpusError(str(path), "an alias table must map a canonical phrase to aliases")
-        for canon, alts in data.items():
-            alts = [alts] if isinstance(alts, str) else alts
-            if not isinstance(alts, list) or not all(isinstance(a, str) for a in alts):
-                raise CorpusError(str(path), f"aliases of {canon!r} must be a list of strings")
-            groups.setdefault(str(canon).lower(), []).extend(alts)
-    return Aliases(groups)
 
 
 class Query(BaseModel):
@@ -342,10 +264,10 @@ def _missing(tokens: list[str], lexicon: Lexicon, found: dict[str, tuple[str, ..
 
 def understand(question: str, facts: Sequence[Fact], aliases: Aliases) -> Query:
     """Intent and entities of one question on its own."""
-    return _parse(question, Lexicon(facts, aliases))
+    return parse(question, Lexicon(facts, aliases))
 
 
-def _parse(question: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> Query:
+def parse(question: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> Query:
     """`context`: fact kinds the conversation is about, for questions that name none."""
     tokens = lexicon.tokens(question)
     found = lexicon.entities(tokens)
@@ -418,152 +340,3 @@ def describe(fact: Fact, facts: Sequence[Fact]) -> str:
     if fact.kind == "growth":
         return fact.subject or "the increase"
     return fact.label or fact.quote
-
-
-# --- follow-ups ------------------------------------------------------------------------------
-
-NEEDS_TARGET = {
-    "due_date", "days_remaining", "days_since", "has_passed", "event_date", "money_amount",
-    "money_share", "share_value", "share_complement", "count",
-}  # fmt: skip
-INTENT_GROUP = {
-    "due_date": "commitment", "days_remaining": "commitment", "has_passed": "commitment",
-    "first_deadline": "commitment", "partners_list": "commitment", "partners_count": "commitment",
-    "agreements_count": "commitment", "event_date": "event", "days_since": "event",
-    "share_value": "share", "share_complement": "share", "growth_multiplier": "growth",
-    "count": "count",
-}  # fmt: skip
-GAP = re.compile(r"[\s,/&-]*(?:(?:with|and|the|of|or|from)[\s,/&-]+)*", re.I)
-
-
-def _user_turns(history: Sequence[Mapping[str, Any]], question: str) -> list[str]:
-    """The text of earlier user messages; content may be a string or a list of text parts."""
-    turns = []
-    for message in history:
-        content = message.get("content")
-        if isinstance(content, list):
-            content = " ".join(p.get("text", "") for p in content if isinstance(p, Mapping))
-        if message.get("role") == "user" and isinstance(content, str) and content.strip():
-            turns.append(content.strip())
-    return turns[:-1] if turns and turns[-1] == question.strip() else turns
-
-
-def _pronoun(question: str, lexicon: Lexicon) -> re.Match[str] | None:
-    """A pronoun that refers back; 'this reserve' is a determiner before a name, not one."""
-    for match in PRONOUN.finditer(question):
-        following = lexicon.words(question[match.end() :])[:1]
-        if match.group().lower() in {"it", "its", "them", "they", "their"}:
-            return match
-        if not following or following[0] not in lexicon.name_words:
-            return match
-    return None
-
-
-def _is_follow_up(question: str, query: Query, lexicon: Lexicon) -> bool:
-    own = bool(query.entities())
-    if LEADING.match(question) or _pronoun(question, lexicon):
-        return True
-    if (ELLIPSIS.search(question) or query.intent in NEEDS_TARGET) and not own:
-        return True
-    return query.intent is None and own and len(WORD.findall(question.lower())) <= 4
-
-
-def _phrase(query: Query, facts: Sequence[Fact], group: str | None = None) -> str:
-    """A noun phrase for what a query is about: its facts if few, else its names."""
-    group = group or INTENT_GROUP.get(query.intent or "")
-    if group is None or not query.entities(group):
-        group = next(iter(sorted(query.groups())), None)
-    if group is None:
-        return ""
-    chosen = select(query, facts, group)
-    if 1 <= len(chosen) <= 3:
-        return join([describe(f, facts) for f in chosen])
-    return join([the(n) for ns in query.entities(group).values() for n in ns])
-
-
-def _merge(cur: Query, context: list[Query], facts: Sequence[Fact]) -> dict[str, Any]:
-    """Entity roles of the follow-up: its own, plus the previous turn's where consistent."""
-    prev = context[-1]
-    merged = {r: getattr(cur, r) or getattr(prev, r) for r in ROLES}
-    for group in cur.groups():
-        inherited = [r for r in prev.entities(group) if not getattr(cur, r)]
-        trial = cur.model_copy(update={r: merged[r] for r in inherited})
-        every = [f for f in facts if f.kind == group]
-        wanted = trial.entities(group)
-        if not any(all(set(ns) <= set(ROLES[r][1](f)) for r, ns in wanted.items()) for f in every):
-            merged.update({r: () for r in inherited})
-    if cur.intent in {"money_sum", "money_difference", "money_ratio"} and not cur.entities("money"):
-        seen = [c for q in reversed(context) if q.entities("money") for c in q.contributors]
-        merged["contributors"] = tuple(dict.fromkeys(seen)) if len(set(seen)) >= 2 else ()
-    return merged
-
-
-def _swap(text: str, names: Sequence[str], phrase: str, lexicon: Lexicon) -> str | None:
-    """Replace where `text` mentions `names` (one stretch, with its 'the') by `phrase`."""
-    spans = []
-    for name in names:
-        words = lexicon.words(name)
-        cands = lexicon.aliases.variants(name) + [w for w in words if lexicon.counts[w] == 1]
-        for cand in cands:
-            flags = 0 if cand.isupper() else re.IGNORECASE
-            m = re.search(rf"(?<![A-Za-z0-9]){re.escape(cand)}(?![A-Za-z0-9])", text, flags)
-            if m:
-                spans.append((m.start(), m.end()))
-    if not spans:
-        return None
-    spans.sort()
-    start, end = spans[0]
-    for s, e in spans[1:]:
-        if s <= end or GAP.fullmatch(text[end:s]):
-            end = max(end, e)
-    if text[:start].lower().endswith("the "):
-        start -= 4
-    return text[:start] + phrase + text[end:]
-
-
-def _rewrite(question: str, cur: Query, merged: Query, context: list[Query],
-             facts: Sequence[Fact], lexicon: Lexicon, elliptical: bool) -> str:  # fmt: skip
-    """A self-contained version of a follow-up, for retrieval and for the next turn."""
-    prev = context[-1]
-    body = LEADING.sub("", question).strip() or question
-    body = body[0].upper() + body[1:]
-    pronoun = _pronoun(body, lexicon)
-    if pronoun and (phrase := _phrase(prev, facts)):
-        word = pronoun.group().lower()
-        phrase = f"{phrase}'s" if word in {"its", "their"} else phrase
-        return body[: pronoun.start()] + phrase + body[pronoun.end() :]
-    if elliptical:
-        replaced = [n for r in cur.entities() for n in getattr(prev, r)]
-        replaced += [n for r in prev.entities() if not getattr(merged, r) for n in getattr(prev, r)]
-        group = next(iter(sorted(cur.groups())), None)
-        new = _phrase(merged, facts, group) if group else ""
-        swapped = _swap(prev.text, replaced, new, lexicon) if new and replaced else None
-        return swapped or f"{prev.text} ({body})"
-    phrase = _phrase(merged, facts)
-    return f"{body.rstrip(' ?')} for {phrase}?" if phrase and not cur.entities() else body
-
-
-def _resolve_one(question: str, context: list[Query], facts: Sequence[Fact],
-                 aliases: Aliases) -> Query:  # fmt: skip
-    lexicon = Lexicon(facts, aliases)
-    cur = _parse(question, lexicon)
-    if not context or not _is_follow_up(question, cur, lexicon):
-        return cur
-    if cur.intent is None or not cur.entities():
-        cur = _parse(question, lexicon, frozenset(context[-1].groups()))
-    content = [w for w in lexicon.tokens(LEADING.sub("", question))
-               if w not in STOP and w not in lexicon.name_words]  # fmt: skip
-    elliptical = cur.intent is None and not content
-    intent = context[-1].intent if elliptical else cur.intent
-    merged = cur.model_copy(update={**_merge(cur, context, facts), "intent": intent})
-    text = _rewrite(question, cur, merged, context, facts, lexicon, elliptical)
-    return merged.model_copy(update={"text": text, "follow_up": True})
-
-
-def resolve(question: str, history: Sequence[Mapping[str, Any]], facts: Sequence[Fact],
-            aliases: Aliases) -> Query:  # fmt: skip
-    """Understand a question in the light of the earlier user turns of a chat."""
-    context: list[Query] = []
-    for turn in _user_turns(history, question):
-        context.append(_resolve_one(turn, context, facts, aliases))
-    return _resolve_one(question, context, facts, aliases)
