@@ -76,11 +76,19 @@ def _pronoun(question: str, lexicon: Lexicon) -> re.Match[str] | None:
     """A pronoun that refers back; 'this reserve' is a determiner before a name, not one."""
     for match in PRONOUN.finditer(question):
         following = lexicon.words(question[match.end() :])[:1]
-        if match.group().lower() in {"it", "its", "them", "they", "their"}:
+        word = match.group().lower()
+        if word in {"its", "their"} and _names_something_before(question[: match.start()], lexicon):
+            continue  # 'the memo ... in its margin': the owner is in the question itself
+        if word in {"it", "its", "them", "they", "their"}:
             return match
         if not following or following[0] not in lexicon.name_words:
             return match
     return None
+
+
+def _names_something_before(text: str, lexicon: Lexicon) -> bool:
+    """Whether `text` (the question up to a possessive) has a noun-like content word."""
+    return any(w not in STOP and len(w) > 3 for w in lexicon.tokens(text)[1:])
 
 
 def _is_follow_up(question: str, query: Query, lexicon: Lexicon) -> bool:

@@ -96,3 +96,13 @@ def test_history_content_may_be_a_list_of_text_parts():
 def test_every_number_and_date_shown_in_a_follow_up_is_traceable(earlier, question):
     computed = calculate(follow(question, *earlier), FACTS, MARCH_1)
     assert shown(computed) <= traceable(computed, MARCH_1), question
+
+
+def test_a_possessive_whose_owner_is_in_the_question_is_not_a_follow_up():
+    query = follow("What does the cobalt refinery memo say in its margin?", "Who hosted the Critical Minerals Ministerial?")
+    assert not query.follow_up and "Ministerial" not in query.text
+
+
+def test_a_possessive_with_no_owner_in_the_question_is_a_follow_up():
+    query = follow("What is its scope?", "When is the memorandum with Japan and the EU due?")
+    assert query.follow_up
