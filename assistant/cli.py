@@ -118,7 +118,7 @@ def ingest(
     """Build the index (only if missing or stale, unless --force)."""
     from assistant.embedding import make_embedder
     from assistant.errors import StaleIndexError
-    from assistant.index import build_index, stale_reasons
+    from assistant.index import build_index, ensure_query_model, stale_reasons
 
     def build() -> None:
         settings = settings_for(corpus, index)
@@ -127,6 +127,7 @@ def ingest(
         if no_rebuild and reasons:
             raise StaleIndexError(reasons)
         if not reasons and not force:
+            ensure_query_model(settings.index_dir, embedder)
             typer.echo(f"index is up to date: {settings.index_dir}")
             return
         for reason in reasons:

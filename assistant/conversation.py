@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.aliases import STOP, Aliases
 from assistant.records import Fact
-from assistant.understanding import ROLES, WORD, Lexicon, Query, describe, join, parse, select, the
+from assistant.understanding import ROLES, WORD, Lexicon, Query, describe, join, lexicon_for, parse, select, the
 
 LEADING = re.compile(r"^\s*(and|so|what about|how about|then|also|plus|ok|okay)\b[\s,]*", re.I)
 PRONOUN = re.compile(r"\b(it|its|that|this|them|they|those|these|their)\b", re.I)
@@ -56,7 +56,7 @@ def _user_turns(history: Sequence[Mapping[str, Any]], question: str) -> list[str
 
 def _resolve_one(question: str, context: list[Query], facts: Sequence[Fact],
                  aliases: Aliases) -> Query:  # fmt: skip
-    lexicon = Lexicon(facts, aliases)
+    lexicon = lexicon_for(facts, aliases)
     cur = parse(question, lexicon)
     if not context or not _is_follow_up(question, cur, lexicon):
         return cur

@@ -396,6 +396,17 @@ def load_index(index_dir: Path) -> Index:
     )
 
 
+def ensure_query_model(index_dir: Path, embedder: Embedder) -> None:
+    """Export the ONNX query model for an index built before it existed (real model only)."""
+    export = getattr(embedder, "export_onnx", None)
+    if export is None:
+        return
+    from assistant import onnx_embedding
+
+    if not onnx_embedding.exported(index_dir, embedder.model_id):
+        _export_query_model(embedder, index_dir, load_index(index_dir).data)
+
+
 def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, progress: bool = True) -> Index:
     """The index for `settings`, rebuilt first if missing or stale (or StaleIndexError if not allowed)."""
     reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)

@@ -15,11 +15,15 @@ _BULLET = re.compile(r"[\s\u2022\u25cf\u25aa*\-–—]*")  # leading whitespace 
 @lru_cache(maxsize=1)
 def _punkt():  # type: ignore[no-untyped-def]
     """NLTK's trained English punkt model, from the copy llama-index-core ships (offline)."""
-    import llama_index.core
+    import importlib.util
+
     import nltk
     from nltk.tokenize.punkt import PunktTokenizer
 
-    cache = Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
+    # Locate the package without importing it: importing llama_index.core costs seconds.
+    spec = importlib.util.find_spec("llama_index.core")
+    assert spec is not None and spec.origin is not None, "llama-index-core is not installed"
+    cache = Path(spec.origin).parent / "_static" / "nltk_cache"
     if str(cache) not in nltk.data.path:
         nltk.data.path.append(str(cache))
     return PunktTokenizer("english")

@@ -98,19 +98,35 @@ class Query(BaseModel):
 
 # --- the names in the facts ---------------------------------------------------------------
 
+_LEXICONS: dict[tuple[int, int], tuple[Sequence[Fact], Aliases, Lexicon]] = {}
+
+
+def lexicon_for(facts: Sequence[Fact], aliases: Aliases) -> Lexicon:
+    """The Lexicon of these facts and aliases, built once per (facts, aliases) pair of objects."""
+    key = (id(facts), id(aliases))
+    cached = _LEXICONS.get(key)
+    if cached is None or cached[0] is not facts or cached[1] is not aliases:
+        if len(_LEXICONS) >= 8:
+            _LEXICONS.clear()
+        cached = _LEXICONS[key] = (facts, aliases, Lexicon(facts, aliases))
+    return cached[2]
+
+
 
 class Lexicon:
     """The names of the facts by role, as canonical word sets, plus the words we know."""
 
     def __init__(self, facts: Sequence[Fact], aliases: Aliases) -> None:
         self.aliases = aliases
-        self.names: list[tuple[str, str, frozenset[str]]] = []  # (role, name, content words)
+        # (role, name, content words), in first-seen order; a dict keeps membership tests O(1)
+        names: dict[tuple[str, str, frozenset[str]], None] = {}
         for role, (kind, get) in ROLES.items():
             for fact in facts:
                 for name in get(fact) if fact.kind == kind else ():
-                    words = frozenset(self.words(name)) - STOP
-                    if name and words and (role, name, words) not in self.names:
-                        self.names.append((role, name, words))
+                    words = frozenset(self.words(name)) - STOP if name else frozenset()
+                    if words:
+                        names[(role, name, words)] = None  # type: ignore[index]
+        self.names = list(names)
         self.counts = Counter(w for ws in {n[2] for n in self.names} for w in ws)
         self.name_words = set(self.counts)
         alias_words = {w for a in aliases.groups.items() for w in WORD.findall(str(a).lower())}
@@ -264,7 +280,7 @@ def _missing(tokens: list[str], lexicon: Lexicon, found: dict[str, tuple[str, ..
 
 def understand(question: str, facts: Sequence[Fact], aliases: Aliases) -> Query:
     """Intent and entities of one question on its own."""
-    return parse(question, Lexicon(facts, aliases))
+    return parse(question, lexicon_for(facts, aliases))
 
 
 def parse(question: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> Query:

@@ -84,7 +84,9 @@ def test_a_missing_index_is_reported(tmp_path: Path) -> None:
         load_index(tmp_path / "nowhere")
 
 
-def test_a_failed_build_leaves_the_previous_index_live(fake_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_leaves_the_previous_index_live(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = build(fake_settings)
 
     def explode(*args: object, **kwargs: object) -> None:
@@ -104,3 +106,24 @@ def test_a_corpus_error_leaves_the_existing_index_untouched(fake_settings: Setti
     with pytest.raises(CorpusError, match="bad.yaml:1"):
         build(fake_settings)
     assert live_build(fake_settings.index_dir) == first
+
+
+class ExportingEmbedder(HashEmbedder):
+    """A fake embedder that, like MiniLM, can export a query model; it records the calls."""
+
+    def __init__(self) -> None:
+        self.exports: list[Path] = []
+
+    def export_onnx(self, index_dir: Path, probe: list[str]) -> bool:
+        self.exports.append(index_dir)
+        return False
+
+
+def test_an_index_built_before_the_query_model_existed_gets_it_on_ingest(fake_settings: Settings) -> None:
+    from assistant.index import ensure_query_model
+
+    build(fake_settings)
+    embedder = ExportingEmbedder()
+    ensure_query_model(fake_settings.index_dir, embedder)
+    assert embedder.exports == [fake_settings.index_dir]
+    ensure_query_model(fake_settings.index_dir, HashEmbedder())  # the fake model has nothing to export

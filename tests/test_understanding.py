@@ -34,3 +34,13 @@ def test_misspelled_names_are_mended():
 def test_names_come_from_the_facts_not_from_a_list():
     assert understand("When is the MoU with Japan due?", [], ALIASES).parties == ()
 
+
+
+def test_facts_without_a_name_in_a_role_are_skipped():
+    """An extracted amount with no contributor (None) is still a fact, not a crash."""
+    from decimal import Decimal
+
+    from assistant.records import MoneyFact
+
+    fact = MoneyFact(id="m", doc="d", quote="$5 million", amount=Decimal(5_000_000), contributor=None)
+    assert understand("How much money is there?", [fact], ALIASES).intent == "money_amount"
