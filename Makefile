@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/assistant ingest
 	$(BIN)/assistant serve
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
 
 ingest: $(STAMP)
@@ -30,6 +30,8 @@ ingest: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant tests evals
+	$(BIN)/ruff format --check --quiet assistant tests evals
+	$(BIN)/mypy assistant
 
 bench: $(STAMP)
 	$(BIN)/python evals/bench.py

@@ -23,9 +23,7 @@ STOP = frozenset(
     us me my he she his her s t please tell show give list name set get make made take put go
     goes reach reaches apply applies say says said state stated expected planned going exactly
     approximately now today currently current new one""".split()
-) | frozenset(
-    "january february march april may june july august september october november december".split()
-)
+) | frozenset("january february march april may june july august september october november december".split())
 
 
 class Aliases:

@@ -30,23 +30,39 @@ UNKNOWN_TERM_WEIGHT = 0.6  # share of the top IDF given to a question word the c
 DENSE_WEIGHT, LEXICAL_WEIGHT, TYPE_BONUS, CONTEXT_WEIGHT, MISSING_TYPE_FACTOR = 0.55, 0.45, 0.08, 0.5, 0.75
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"\b(when|what date|which date|what day)\b", re.I),
-     re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\bwithin\s+\d+\s+\w+|\b(?:{_MONTHS})\s+\d{{4}}|\b(?:19|20)\d\d\b")),
-    (re.compile(r"\b(what (share|percentage|percent|proportion)|how much of)\b", re.I),
-     re.compile(r"\d+(?:\.\d+)?%(?:\s+to\s+\d+(?:\.\d+)?%)?")),
-    (re.compile(r"\b(how much|what amount|how large|funding|funded|backed)\b", re.I),
-     re.compile(r"[$€£]\s?\d[\d,.]*(?:\s+(?:billion|million|trillion))?")),
+    (
+        re.compile(r"\b(when|what date|which date|what day)\b", re.I),
+        re.compile(
+            rf"\b(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\bwithin\s+\d+\s+\w+|\b(?:{_MONTHS})\s+\d{{4}}|\b(?:19|20)\d\d\b"
+        ),
+    ),
+    (
+        re.compile(r"\b(what (share|percentage|percent|proportion)|how much of)\b", re.I),
+        re.compile(r"\d+(?:\.\d+)?%(?:\s+to\s+\d+(?:\.\d+)?%)?"),
+    ),
+    (
+        re.compile(r"\b(how much|what amount|how large|funding|funded|backed)\b", re.I),
+        re.compile(r"[$€£]\s?\d[\d,.]*(?:\s+(?:billion|million|trillion))?"),
+    ),
     (re.compile(r"\bhow many\b", re.I), re.compile(r"\b\d[\d,]*\s+[a-z]+")),
-    (re.compile(r"\b(who|whom|which (person|official|country|countries|nations?))\b", re.I),
-     re.compile(r"(?:[A-Z][\w’'.-]*|of)(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)+")),
+    (
+        re.compile(r"\b(who|whom|which (person|official|country|countries|nations?))\b", re.I),
+        re.compile(r"(?:[A-Z][\w’'.-]*|of)(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)+"),
+    ),
 ]
 _NUMBER = re.compile(r"\d")
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b\d+\s+(?:days|weeks|months|years)\b")
 _REQUIRED_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\b(when|what date|which date|what day|date of|what year|which year)\b", re.I), _DATE),
-    (re.compile(r"\b(how many|how much|what(?:'s| is| was| are| were)?(?: the)? "
-                r"(rate|level|amount|number|size|price|cost|percentage|share|population)"
-                r"|at what (rate|level|price))\b", re.I), _NUMBER),
+    (
+        re.compile(
+            r"\b(how many|how much|what(?:'s| is| was| are| were)?(?: the)? "
+            r"(rate|level|amount|number|size|price|cost|percentage|share|population)"
+            r"|at what (rate|level|price))\b",
+            re.I,
+        ),
+        _NUMBER,
+    ),
 ]
 _LEADING = re.compile(rf"^(?:(?:On|In|The|A|An|By|For|At|Under|While|Even|Now|This|That|{_MONTHS})\s+)+")
 
@@ -71,7 +87,9 @@ class CitationBook:
                 return citation.n
         doc = self.index.document(doc_id)
         n = len(self.citations) + 1
-        self.citations.append(Citation(n=n, doc_id=doc_id, title=doc.title, quote=doc.text[start:end], start=start, end=end))
+        self.citations.append(
+            Citation(n=n, doc_id=doc_id, title=doc.title, quote=doc.text[start:end], start=start, end=end)
+        )
         return n
 
     def cite_sentence(self, sentence: Sentence) -> int:
@@ -84,7 +102,10 @@ def is_heading(index: Index, position: int) -> bool:
     s = sentences[position]
     alone = all(
         o.paragraph != s.paragraph or o.doc_id != s.doc_id
-        for o in (sentences[position - 1] if position else None, sentences[position + 1] if position + 1 < len(sentences) else None)
+        for o in (
+            sentences[position - 1] if position else None,
+            sentences[position + 1] if position + 1 < len(sentences) else None,
+        )
         if o is not None
     )
     return alone and len(s.text.split()) <= 14 and not s.text.rstrip("”\"'").endswith((".", "!", ":"))
@@ -187,13 +208,17 @@ def focus(question: str, sentence: str) -> str | None:
     return None
 
 
-def compose(question: str, scored: list[Scored], index: Index, prompts: Path, max_citations: int, threshold: float) -> Answer:
+def compose(
+    question: str, scored: list[Scored], index: Index, prompts: Path, max_citations: int, threshold: float
+) -> Answer:
     """An extractive answer from the best sentences, or an abstention when the best is too weak."""
     if not scored or scored[0].score < threshold:
         return abstain(question, scored, index, prompts)
     best = scored[0]
     floor = max(threshold, best.score * 0.8)
-    chosen = [best] + [s for s in scored[1:] if s.score >= floor and not is_heading(index, s.position)][: max_citations - 1]
+    chosen = [best] + [s for s in scored[1:] if s.score >= floor and not is_heading(index, s.position)][
+        : max_citations - 1
+    ]
     book = CitationBook(index)
     lines = [f"{s.sentence.text} [{book.cite_sentence(s.sentence)}]" for s in chosen]
     short = focus(question, best.sentence.text)
@@ -206,7 +231,7 @@ def compose(question: str, scored: list[Scored], index: Index, prompts: Path, ma
 def abstain(question: str, scored: list[Scored], index: Index, prompts: Path) -> Answer:
     """Say plainly that the sources do not answer; offer the headings of the nearest passages."""
     book = CitationBook(index)
-    topics = []
+    topics: list[str] = []
     for s in scored[:8]:
         heading = _heading_before(index, s.position)
         if heading is not None and len(topics) < 3:
@@ -248,7 +273,11 @@ def compose_calculation(
     headline = f"{outcome.headline.rstrip('.')} {markers}.".replace(" .", ".") if markers else outcome.headline
     text = render(prompts, "calculation", headline=headline, expression=outcome.expression, inputs=inputs)
     calculation = Calculation(
-        expression=outcome.expression, result=outcome.result,
-        inputs=[CalcInput(fact_id=u.fact.id, label=u.label, value=u.value, citation=n) for u, n in zip(outcome.uses, numbers, strict=True)],
+        expression=outcome.expression,
+        result=outcome.result,
+        inputs=[
+            CalcInput(fact_id=u.fact.id, label=u.label, value=u.value, citation=n)
+            for u, n in zip(outcome.uses, numbers, strict=True)
+        ],
     )
     return Answer(question=question, text=text, citations=book.citations, calculation=calculation)

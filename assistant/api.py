@@ -16,7 +16,7 @@ from assistant.errors import InputError
 from assistant.index import Index, ensure_index
 from assistant.lexicon import Lexicon
 from assistant.records import Answer, Declined, Hit, Sentence
-from assistant.retrieval import retrieve
+from assistant.retrieval import Mode, retrieve
 
 # Best-sentence score below which the composer abstains; set from the question set in
 # evals/questions.jsonl (see docs/thresholds.md for how it was chosen).
@@ -74,7 +74,13 @@ class Assistant:
     aliases: Any
 
     @classmethod
-    def load(cls, settings: Settings | None = None, rebuild: bool = True, progress: bool = False, embedder: Embedder | None = None) -> Assistant:
+    def load(
+        cls,
+        settings: Settings | None = None,
+        rebuild: bool = True,
+        progress: bool = False,
+        embedder: Embedder | None = None,
+    ) -> Assistant:
         """Open the index for `settings` (default: from the environment), rebuilding it if stale."""
         from assistant.aliases import load_aliases
 
@@ -102,13 +108,23 @@ class Assistant:
             answer = compose_calculation(text, outcome, self.index, self.settings.prompts_dir)
         else:
             answer = self._extractive(text, self._expand(query.text))
-        return answer.model_copy(update={"resolved_question": query.text if query.text != text else None, "as_of": today})
+        return answer.model_copy(
+            update={"resolved_question": query.text if query.text != text else None, "as_of": today}
+        )
 
-    def search(self, text: str, top_k: int | None = None, mode: str | None = None) -> list[Hit]:
+    def search(self, text: str, top_k: int | None = None, mode: Mode | None = None) -> list[Hit]:
         """The retrieved chunks for `text` (hybrid, dense or bm25)."""
         vector = self.embedder.embed([text])[0]
         terms = self.lexicon.query_terms(text)
-        return retrieve(self.index, text, vector, top_k or self.settings.top_k, mode or self.settings.retriever, self.settings.rrf_k, terms)  # type: ignore[arg-type]
+        return retrieve(
+            self.index,
+            text,
+            vector,
+            top_k or self.settings.top_k,
+            mode or self.settings.retriever,
+            self.settings.rrf_k,
+            terms,
+        )
 
     def _expand(self, text: str) -> str:
         """The question with every alias also written in its canonical form (EXIM -> export-import bank)."""
@@ -121,7 +137,9 @@ class Assistant:
         terms = self.lexicon.query_terms(query_text)
         if not terms:
             return []
-        hits = retrieve(self.index, query_text, vector, self.settings.top_k, self.settings.retriever, self.settings.rrf_k, terms)  # type: ignore[arg-type]
+        hits = retrieve(
+            self.index, query_text, vector, self.settings.top_k, self.settings.retriever, self.settings.rrf_k, terms
+        )
         return score_sentences(self.index, self.lexicon, query_text, vector, hits)
 
     def _closest_sentence(self, query_text: str) -> Sentence | None:
@@ -131,4 +149,6 @@ class Assistant:
 
     def _extractive(self, question: str, query_text: str) -> Answer:
         scored = self._scored(query_text)
-        return compose(question, scored, self.index, self.settings.prompts_dir, self.settings.max_citations, ABSTAIN_BELOW)
+        return compose(
+            question, scored, self.index, self.settings.prompts_dir, self.settings.max_citations, ABSTAIN_BELOW
+        )

@@ -15,9 +15,14 @@ from assistant.errors import AssistantError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from your documents, offline.")
 T = TypeVar("T")
 
-CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (docs/, facts/); default $ASSISTANT_CORPUS_DIR or ./corpus")]
+CorpusOpt = Annotated[
+    Path | None,
+    typer.Option("--corpus", help="Corpus folder (docs/, facts/); default $ASSISTANT_CORPUS_DIR or ./corpus"),
+]
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder; default $ASSISTANT_INDEX_DIR or ./index")]
-TodayOpt = Annotated[str | None, typer.Option("--today", help="Date for deadline questions, YYYY-MM-DD (default: today)")]
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="Date for deadline questions, YYYY-MM-DD (default: today)")
+]
 
 
 def run(action: Callable[[], T]) -> T:
@@ -137,7 +142,9 @@ def ingest(
 
     run(build)
 
+
 from assistant.evaluation_cli import eval_command  # noqa: E402
+
 app.command("eval")(eval_command)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,5 +25,5 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     max_question_chars: int = Field(default=1000, ge=10)
     max_citations: int = Field(default=3, ge=1)
-    retriever: str = Field(default="hybrid", pattern="^(hybrid|dense|bm25)$")
-    embedder: str = Field(default="minilm", pattern="^(minilm|fake)$")
+    retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    embedder: Literal["minilm", "fake"] = "minilm"

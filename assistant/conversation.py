@@ -126,9 +126,7 @@ def _merge(cur: Query, context: list[Query], facts: Sequence[Fact]) -> dict[str,
 def _fits(query: Query, facts: Sequence[Fact], group: str) -> bool:
     """Some fact of `group` carries every name the query gives for that group."""
     wanted = query.entities(group)
-    return any(
-        all(set(ns) <= set(ROLES[r][1](f)) for r, ns in wanted.items()) for f in facts if f.kind == group
-    )
+    return any(all(set(ns) <= set(ROLES[r][1](f)) for r, ns in wanted.items()) for f in facts if f.kind == group)
 
 
 def _contributors(context: list[Query]) -> tuple[str, ...]:

@@ -130,8 +130,14 @@ def read_document(path: Path) -> Document:
         meta = _parse_meta(sidecar, decode(sidecar, sidecar.read_bytes()))
     title = meta.title or _first_line(text) or doc_id
     return Document(
-        doc_id=doc_id, path=path.name, title=title, text=text, sha256=sha256(data),
-        byline=meta.byline, event_date=meta.event_date, url=meta.url,
+        doc_id=doc_id,
+        path=path.name,
+        title=title,
+        text=text,
+        sha256=sha256(data),
+        byline=meta.byline,
+        event_date=meta.event_date,
+        url=meta.url,
     )
 
 
@@ -143,7 +149,7 @@ def _front_matter(path: Path, text: str) -> tuple[DocMeta, str]:
     match = re.match(r"---\n(.*?)\n---\n", text, re.S)
     if not match:
         return DocMeta(), text
-    return _parse_meta(path, match.group(1)), text[match.end():]
+    return _parse_meta(path, match.group(1)), text[match.end() :]
 
 
 def _parse_meta(path: Path, source: str) -> DocMeta:
@@ -265,7 +271,9 @@ def _validate_fact(path: Path, item: Any, lines: dict[str, int], documents: dict
     doc = documents.get(fact.doc)
     if doc is None:
         known = ", ".join(sorted(documents))
-        raise CorpusError(str(path), f"fact {fact.id!r}: unknown document {fact.doc!r} (known: {known})", lines.get("doc", line))
+        raise CorpusError(
+            str(path), f"fact {fact.id!r}: unknown document {fact.doc!r} (known: {known})", lines.get("doc", line)
+        )
     start = doc.text.find(fact.quote)
     if start < 0:
         raise CorpusError(
@@ -282,7 +290,9 @@ def _resolve_anchors(facts: list[Fact], where: dict[str, str]) -> list[Fact]:
         if isinstance(fact, CommitmentFact) and fact.after is not None:
             if fact.after not in events:
                 path, line = where[fact.id].rsplit(":", 1)
-                raise CorpusError(path, f"fact {fact.id!r}: 'after: {fact.after}' is not the id of an event fact", int(line))
+                raise CorpusError(
+                    path, f"fact {fact.id!r}: 'after: {fact.after}' is not the id of an event fact", int(line)
+                )
             fact = fact.model_copy(update={"anchor_date": events[fact.after].date})
         out.append(fact)
     return out

@@ -10,7 +10,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -63,7 +63,7 @@ class MiniLM:
     dim = 384
 
     def __init__(self) -> None:
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer once loaded (lazily: importing it costs seconds)
 
     @property
     def path(self) -> str:

@@ -40,6 +40,4 @@ class IndexError_(AssistantError):  # noqa: N801 - trailing underscore avoids th
 class StaleIndexError(IndexError_):
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = reasons
-        super().__init__(
-            "index is stale: " + "; ".join(reasons) + " (run `assistant ingest` to rebuild)"
-        )
+        super().__init__("index is stale: " + "; ".join(reasons) + " (run `assistant ingest` to rebuild)")

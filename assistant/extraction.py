@@ -53,9 +53,7 @@ _SHARES = [
 ]
 _GROWTH_VERB = (r"\b(?:increase|rise|rose|risen|grow|grew|grown|growth|jump|surge|climb|expand"
                 r"|soar|boost|gain)\w*")  # fmt: skip
-_GROWTH_BEFORE = re.compile(
-    rf"{_GROWTH_VERB}\s+(?:by\s+)?(?:(?P<bound>as much as|up to|at least|more than|over)\s+)?$"
-)
+_GROWTH_BEFORE = re.compile(rf"{_GROWTH_VERB}\s+(?:by\s+)?(?:(?P<bound>as much as|up to|at least|more than|over)\s+)?$")
 _GROWTH_AFTER = re.compile(rf"^\s+{_GROWTH_VERB}")
 _BOUNDS = {"as much as": "up to", "up to": "up to", "at least": "at least",
            "more than": "at least", "over": "at least"}  # fmt: skip
@@ -86,9 +84,7 @@ _DEADLINE = re.compile(
     r"(?P<unit>day|week|month|year)s?\b",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(
-    r"\b(?:will|shall|plans? to|agreed to|pledged to|committed to|slated|set to)\b"
-)
+_FUTURE = re.compile(r"\b(?:will|shall|plans? to|agreed to|pledged to|committed to|slated|set to)\b")
 _PARTIES = re.compile(rf"\bwith\s+(?P<p>(?:the\s+)?{_NAME}(?:(?:,\s*|\s+and\s+|,\s+and\s+)"
                       rf"(?:the\s+)?{_NAME})*)")  # fmt: skip
 _SUBJECT_PARTIES = re.compile(rf"(?P<p>{_NAME}(?:\s+and\s+(?:the\s+)?{_NAME})*)\s+(?:will|shall)\b")
@@ -179,7 +175,7 @@ def _money(where: _Where, text: str) -> tuple[list[Fact], list[tuple[int, int]]]
             if _overlaps((m.start(), m.end()), spans):  # "$10 billion dollars" is one amount
                 continue
             scale = _SCALES.get((m.group("scale") or "").lower(), 1)
-            rest = text[m.end():]
+            rest = text[m.end() :]
             source = re.match(r"\s+from\s+(.+)", rest)
             purpose = _PURPOSE.match(rest)
             facts.append(MoneyFact(
@@ -198,12 +194,12 @@ def _growth(where: _Where, text: str) -> tuple[list[Fact], list[tuple[int, int]]
     spans: list[tuple[int, int]] = []
     for m in _SHARES[2].finditer(text):
         before = _GROWTH_BEFORE.search(text[: m.start()])
-        if not before and not _GROWTH_AFTER.match(text[m.end():]):
+        if not before and not _GROWTH_AFTER.match(text[m.end() :]):
             continue
         bound = _BOUNDS.get(before.group("bound") or "", "exact") if before else "exact"
         subject = _subject(text[: before.start()]) if before else None
         facts.append(GrowthFact(**where.base("growth", m.start()), percent=_number(m.group("low")),
-                                bound=bound, subject=subject))  # fmt: skip
+                                bound=bound, subject=subject))  # type: ignore[arg-type]  # fmt: skip
         spans.append((m.start(), m.end()))
     return facts, spans
 
@@ -222,7 +218,7 @@ def _shares(where: _Where, text: str, taken: list[tuple[int, int]]) -> list[Fact
             if _overlaps((m.start(), m.end()), taken):
                 continue
             taken.append((m.start(), m.end()))
-            of = re.match(r"\s+of\s+(.+)", text[m.end():])
+            of = re.match(r"\s+of\s+(.+)", text[m.end() :])
             facts.append(ShareFact(
                 **where.base("share", m.start()), low=_number(m.group("low")),
                 high=_number(m.groupdict().get("high") or m.group("low")),
@@ -258,7 +254,7 @@ def _dates(where: _Where, text: str) -> list[Fact]:
 
 def _label(text: str, m: re.Match[str]) -> str:
     """A few words of the clause after a date, or before it when the date ends the clause."""
-    after = re.split(r"[,;.]\s|[.]$", text[m.end():].lstrip(", "))[0].split()[:12]
+    after = re.split(r"[,;.]\s|[.]$", text[m.end() :].lstrip(", "))[0].split()[:12]
     before = re.split(r"[,;:]\s", text[: m.start()])[-1].split()[-12:]
     return " ".join(after or before)
 
@@ -272,8 +268,7 @@ def _events(where: _Where, text: str, dates: list[Fact]) -> list[Fact]:
         if " " not in name:
             continue
         host = next((h.group("host") for p in _HOST if (h := p.search(text))), None)
-        facts.append(EventFact(**where.base("event", m.start()), name=name,
-                               date=dates[0].date, host=host))  # type: ignore[union-attr]
+        facts.append(EventFact(**where.base("event", m.start()), name=name, date=dates[0].date, host=host))  # type: ignore[union-attr]
     return facts
 
 
@@ -288,7 +283,7 @@ def _commitments(where: _Where, text: str, anchor: dt.date | None) -> list[Fact]
     deadline = _DEADLINE.search(text)
     if not instrument or not (deadline or _FUTURE.search(text)):
         return []
-    after = text[instrument.end():]
+    after = text[instrument.end() :]
     parties = _PARTIES.search(after) or _SUBJECT_PARTIES.search(text[: instrument.start()])
     scope_from = parties.end() if parties and parties.string is after else 0
     scope = _SCOPE.search(after, scope_from)
@@ -322,7 +317,7 @@ def _counts(where: _Where, text: str, taken: list[tuple[int, int]]) -> list[Fact
         if _skip_count(m, value, unit, taken):
             continue
         clause = re.split(r"[,;:–—]\s", text[: m.start()])[-1] + m.group()
-        clause += re.split(r"[,;:.–—]\s|[.]$", text[m.end():])[0]
+        clause += re.split(r"[,;:.–—]\s|[.]$", text[m.end() :])[0]
         facts.append(CountFact(**where.base("count", m.start()), value=int(value), unit=unit,
                                context=clause.strip()))  # fmt: skip
     return facts
@@ -350,7 +345,7 @@ def _same_place(curated: Fact, extracted: Fact) -> bool:
     if curated.doc != extracted.doc:
         return False
     if None not in (curated.start, curated.end, extracted.start, extracted.end):
-        return _overlaps((curated.start, curated.end), [(extracted.start, extracted.end)])  # type: ignore[arg-type]
+        return _overlaps((curated.start, curated.end), [(extracted.start, extracted.end)])  # type: ignore[arg-type,list-item]
     return curated.quote in extracted.quote or extracted.quote in curated.quote
 
 

@@ -119,10 +119,18 @@ def _fact_chunk(fact: Fact, sentences: list[Sentence], own: list[int]) -> Chunk:
     """The fact as a chunk; `own` are the positions of its document's sentences, in text order."""
     assert fact.start is not None and fact.end is not None
     first = bisect.bisect_right(own, fact.start, key=lambda i: sentences[i].end)  # first sentence ending after start
-    ids = tuple(i for i in itertools.takewhile(lambda i: sentences[i].start < fact.end, own[first:]))
+    end = fact.end
+    ids = tuple(i for i in itertools.takewhile(lambda i: sentences[i].start < end, own[first:]))
     return Chunk(
-        doc_id=fact.doc, chunk_id=f"fact:{fact.id}", start=fact.start, end=fact.end, text=fact.quote,
-        kind="fact", fact_id=fact.id, sentence_ids=ids, search_text=describe(fact),
+        doc_id=fact.doc,
+        chunk_id=f"fact:{fact.id}",
+        start=fact.start,
+        end=fact.end,
+        text=fact.quote,
+        kind="fact",
+        fact_id=fact.id,
+        sentence_ids=ids,
+        search_text=describe(fact),
     )
 
 
@@ -148,16 +156,23 @@ def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedde
     except (OSError, ValueError) as err:
         return [f"unreadable manifest in {build}: {err}"]
     want = expected_manifest(corpus_dir, settings, embedder)
-    reasons = [f"{key} changed ({manifest.get(key)!r} -> {want[key]!r})" for key in ("format", "model", "chunking") if manifest.get(key) != want[key]]
+    reasons = [
+        f"{key} changed ({manifest.get(key)!r} -> {want[key]!r})"
+        for key in ("format", "model", "chunking")
+        if manifest.get(key) != want[key]
+    ]
     have = manifest.get("inputs", {})
-    reasons += [f"{name} changed" for name in sorted(want["inputs"]) if name in have and have[name] != want["inputs"][name]]
+    reasons += [
+        f"{name} changed" for name in sorted(want["inputs"]) if name in have and have[name] != want["inputs"][name]
+    ]
     reasons += [f"{name} added" for name in sorted(set(want["inputs"]) - set(have))]
     reasons += [f"{name} removed" for name in sorted(set(have) - set(want["inputs"]))]
     return reasons + _corrupt_files(build, manifest)
 
 
 def _corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
-    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    listed = manifest.get("files")
+    files: dict[str, Any] = listed if isinstance(listed, dict) else {}
     # a file the manifest does not list would be loaded unverified
     reasons = [f"index file {name} is not in the manifest" for name in _REQUIRED if name not in files]
     for name, digest in files.items():
@@ -181,7 +196,9 @@ def live_build(index_dir: Path) -> Path | None:
 # --- building ----------------------------------------------------------------------------
 
 
-def build_index(corpus_dir: Path, index_dir: Path, settings: Settings, embedder: Embedder, progress: bool = True) -> Path:
+def build_index(
+    corpus_dir: Path, index_dir: Path, settings: Settings, embedder: Embedder, progress: bool = True
+) -> Path:
     """Read, segment, embed and persist the corpus; make the new build live; return its folder."""
     corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
     carried = Carried.from_build(index_dir, embedder)
@@ -201,8 +218,13 @@ def build_index(corpus_dir: Path, index_dir: Path, settings: Settings, embedder:
 
 
 def _write_build(
-    build: Path, data: Segmented, corpus: Corpus, settings: Settings, embedder: Embedder,
-    cache: dict[str, np.ndarray], progress: bool,
+    build: Path,
+    data: Segmented,
+    corpus: Corpus,
+    settings: Settings,
+    embedder: Embedder,
+    cache: dict[str, np.ndarray],
+    progress: bool,
 ) -> None:
     texts = [c.indexed_text for c in data.chunks] + [s.text for s in data.sentences]
     vectors = _embed(embedder, texts, cache, progress)
@@ -220,8 +242,15 @@ def _write_build(
     manifest = expected_manifest(corpus.root, settings, embedder) | {
         "versions": {name: _version(name) for name in _PACKAGES},
         "splitter": _splitter_version(),
-        "counts": {"documents": len(data.documents), "sentences": len(data.sentences), "chunks": len(data.chunks), "facts": len(data.facts)},
-        "files": {p.relative_to(build).as_posix(): sha256(p.read_bytes()) for p in sorted(build.rglob("*")) if p.is_file()},
+        "counts": {
+            "documents": len(data.documents),
+            "sentences": len(data.sentences),
+            "chunks": len(data.chunks),
+            "facts": len(data.facts),
+        },
+        "files": {
+            p.relative_to(build).as_posix(): sha256(p.read_bytes()) for p in sorted(build.rglob("*")) if p.is_file()
+        },
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     _write_atomic(build / "manifest.json", json.dumps(manifest, indent=2))
@@ -301,6 +330,7 @@ def faiss_index_for(vectors: np.ndarray, flat_max: int = FLAT_MAX) -> Any:
     import faiss
 
     dim = vectors.shape[1]
+    index: Any
     if len(vectors) <= flat_max:
         index = faiss.IndexFlatIP(dim)
     else:
@@ -342,7 +372,9 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     import bm25s
     import Stemmer
 
-    return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False)
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=Stemmer.Stemmer("english"), return_ids=False, show_progress=False
+    )
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -389,7 +421,9 @@ def load_index(index_dir: Path) -> Index:
         facts=_FACTS.validate_python(payload["facts"]),
     )
     return Index(
-        path=build, manifest=manifest, data=data,
+        path=build,
+        manifest=manifest,
+        data=data,
         sentence_vectors=np.load(build / "sentences.npy"),
         faiss=faiss.read_index(str(build / FAISS_FILE)),
         bm25=bm25s.BM25.load(str(build / "bm25")),

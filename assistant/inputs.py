@@ -64,7 +64,8 @@ def amount(m: MoneyFact, facts: Sequence[Fact]) -> FactUse:
 
 def listing_of(found: Sequence[Fact], facts: Sequence[Fact]) -> tuple[str, list[FactUse]]:
     """'x (detail); y (detail)' for an ambiguity message, with the uses behind the details."""
-    parts, uses = [], []
+    parts: list[str] = []
+    uses: list[FactUse] = []
     for f in found:
         if isinstance(f, CommitmentFact) and f.due_days is not None:
             t = deadline(f, facts)

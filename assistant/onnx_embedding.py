@@ -150,8 +150,14 @@ def _export_onnx(model: Any, path: Path) -> None:
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # TracerWarnings about shape checks that do not apply here
         torch.onnx.export(
-            module, tuple(example[name] for name in _INPUTS), str(path), input_names=list(_INPUTS),
-            output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17, dynamo=False,
+            module,
+            tuple(example[name] for name in _INPUTS),
+            str(path),
+            input_names=list(_INPUTS),
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
         )
 
 

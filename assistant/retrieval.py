@@ -43,7 +43,12 @@ def reciprocal_rank_fusion(rankings: Sequence[list[tuple[int, float]]], k: int) 
 
 
 def retrieve(
-    index: Index, text: str, vector: np.ndarray, top_k: int, mode: Mode = "hybrid", rrf_k: int = 60,
+    index: Index,
+    text: str,
+    vector: np.ndarray,
+    top_k: int,
+    mode: Mode = "hybrid",
+    rrf_k: int = 60,
     terms: list[str] | None = None,
 ) -> list[Hit]:
     """The top_k chunks for a query, with their fused, dense and BM25 scores.
@@ -60,6 +65,12 @@ def retrieve(
     hits = []
     for rank, (pos, score) in enumerate(reciprocal_rank_fusion(rankings, rrf_k)[:top_k], 1):
         hits.append(
-            Hit(chunk=index.data.chunks[pos], score=score, dense_score=dense_of.get(pos), bm25_score=sparse_of.get(pos), rank=rank)
+            Hit(
+                chunk=index.data.chunks[pos],
+                score=score,
+                dense_score=dense_of.get(pos),
+                bm25_score=sparse_of.get(pos),
+                rank=rank,
+            )
         )
     return hits

@@ -50,9 +50,7 @@ def split_sentences(doc_id: str, text: str) -> list[Sentence]:
     return out
 
 
-def chunk_sentences(
-    doc_id: str, text: str, sentences: list[Sentence], max_chars: int, overlap: int
-) -> list[Chunk]:
+def chunk_sentences(doc_id: str, text: str, sentences: list[Sentence], max_chars: int, overlap: int) -> list[Chunk]:
     """Pack consecutive sentences into chunks of at most `max_chars` (a longer sentence stands alone)."""
     chunks: list[Chunk] = []
     first = 0

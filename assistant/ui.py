@@ -132,7 +132,9 @@ def paragraph_span(text: str, start: int, end: int) -> tuple[int, int, int]:
 def passage_html(doc_text: str, title: str, c: Citation) -> str:
     """A cited passage in its paragraph, the quote in <mark>, with title and location."""
     number, p_start, p_end = paragraph_span(doc_text, c.start, c.end)
-    body = f"{esc(doc_text[p_start:c.start])}<mark>{esc(doc_text[c.start:c.end])}</mark>{esc(doc_text[c.end:p_end])}"
+    body = (
+        f"{esc(doc_text[p_start : c.start])}<mark>{esc(doc_text[c.start : c.end])}</mark>{esc(doc_text[c.end : p_end])}"
+    )
     where = f"{esc(c.doc_id)} · paragraph {number} · chars {c.start}–{c.end}"
     return (
         f'<article class="source" id="source-{c.n}"><h4>[{c.n}] {esc(title)}</h4>'
@@ -156,8 +158,11 @@ def sources_html(bot: Assistant, turn: Turn | None) -> str:
     if turn is None or turn.answer is None:
         return '<p class="empty">Cited passages appear here, highlighted in their paragraph.</p>'
     answer = turn.answer
-    kind, label = ("abstained", "Not answered by the sources — nearest passages:") if answer.abstained else (
-        "answered", f"Sources for: {esc(answer.question)}")
+    kind, label = (
+        ("abstained", "Not answered by the sources — nearest passages:")
+        if answer.abstained
+        else ("answered", f"Sources for: {esc(answer.question)}")
+    )
     passages = []
     for c in answer.citations:
         doc = bot.index.document(c.doc_id)
@@ -233,8 +238,15 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
 
     def view(turns: list[Turn]) -> tuple[Any, ...]:
         last, whole = memos(turns)
-        return (chat_messages(turns), turns, sources_html(bot, turns[-1] if turns else None), last, whole,
-                memo_file(memo_dir, "answer-memo.md", last), memo_file(memo_dir, "conversation-memo.md", whole))
+        return (
+            chat_messages(turns),
+            turns,
+            sources_html(bot, turns[-1] if turns else None),
+            last,
+            whole,
+            memo_file(memo_dir, "answer-memo.md", last),
+            memo_file(memo_dir, "conversation-memo.md", whole),
+        )
 
     def submit(message: str, today: str, turns: list[Turn]) -> tuple[Any, ...]:
         return ("", *view(respond(bot, message, today, turns)))
@@ -254,8 +266,15 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
         gr.Markdown("## Ask the documents\nEvery answer quotes its sources. Click an answer to see its passages.")
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=480, sanitize_html=True, allow_tags=False, elem_id="chat",
-                                     feedback_options=("Like", "Dislike"), buttons=["copy", "copy_all"])
+                chatbot = gr.Chatbot(
+                    label="Chat",
+                    height=480,
+                    sanitize_html=True,
+                    allow_tags=False,
+                    elem_id="chat",
+                    feedback_options=("Like", "Dislike"),
+                    buttons=["copy", "copy_all"],
+                )
                 with gr.Row():
                     box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5, elem_id="question")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
@@ -304,20 +323,34 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 CONCURRENT_REQUESTS = 4
 
 
-def serve(app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-          **options: Any) -> Any:
+def serve(
+    app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None, **options: Any
+) -> Any:
     """Serve a built app: loopback by default, no analytics, no SSR or MCP, optional login."""
     # Gradio's queue statistics use pandas options that pandas 3 deprecates; the warnings are noise to users.
     for message in ("'future.no_silent_downcasting' is deprecated", "The copy keyword is deprecated"):
         warnings.filterwarnings("ignore", message=message)
     # The Assistant is read-only once loaded, so requests from several sessions may run at once.
     app.queue(default_concurrency_limit=CONCURRENT_REQUESTS)
-    return app.launch(server_name=host, server_port=port, auth=auth, css=CSS, ssr_mode=False, mcp_server=False,
-                      footer_links=["api"], **options)
+    return app.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        css=CSS,
+        ssr_mode=False,
+        mcp_server=False,
+        footer_links=["api"],
+        **options,
+    )
 
 
-def launch(settings: Settings, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
-           feedback_path: Path = DEFAULT_FEEDBACK) -> None:
+def launch(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    feedback_path: Path = DEFAULT_FEEDBACK,
+) -> None:
     """Load the assistant (index built or refreshed first) and serve the app until interrupted."""
     bot = Assistant.load(settings, rebuild=True, progress=True)
     serve(build_app(bot, feedback_path), host, port, auth)

@@ -112,7 +112,6 @@ def lexicon_for(facts: Sequence[Fact], aliases: Aliases) -> Lexicon:
     return cached[2]
 
 
-
 class Lexicon:
     """The names of the facts by role, as canonical word sets, plus the words we know."""
 
@@ -264,7 +263,8 @@ def _missing(tokens: list[str], lexicon: Lexicon, found: dict[str, tuple[str, ..
     if measure:
         name = next(iter(found.values()), ("",))[0]
         return f"{name} in {measure}".strip()
-    runs, run = [], []
+    runs: list[list[str]] = []
+    run: list[str] = []
     for word in [*tokens, ""]:
         if word and word not in STOP | SCAFFOLD and word not in lexicon.name_words:
             run.append(word)
@@ -272,7 +272,7 @@ def _missing(tokens: list[str], lexicon: Lexicon, found: dict[str, tuple[str, ..
             runs.append(run)
             run = []
     if runs:
-        return " ".join(max(runs, key=len))
+        return " ".join(max(runs, key=lambda words: len(list(words))))
     asked = next((w for w in tokens if w in SCAFFOLD - {"how"}), "figure")
     name = next(iter(found.values()), ("",))[0]
     return f"{asked} of {the(name)}" if name else "that figure"
@@ -293,7 +293,7 @@ def parse(question: str, lexicon: Lexicon, context: frozenset[str] = frozenset()
     missing = _missing(tokens, lexicon, found) if intent == "unsupported_figure" else None
     return Query(
         question=question, text=question, intent=intent, unknown=lexicon.unknown(question),
-        missing=missing, **found,
+        missing=missing, **found,  # type: ignore[arg-type]  # roles are tuple fields of Query
     )  # fmt: skip
 
 

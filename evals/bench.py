@@ -105,10 +105,16 @@ def worker_ours(index_dir: str) -> dict[str, Any]:
     chunks = len(load_index(settings.index_dir).data.chunks)
     bot = Assistant.load(settings, rebuild=False)
     return {
-        "embedder": type(bot.embedder).__name__, "chunks": chunks, "sentences": len(bot.index.data.sentences),
-        "build_s": round(build_s, 2), "chunks_per_s": round(chunks / build_s, 1),
-        "rebuild_unchanged_s": round(rebuild_s, 3), "onnx_export_s": round(export_s, 1),
-        "ask": latency(bot.ask), "search": latency(bot.search), "peak_mb": round(peak_mb()),
+        "embedder": type(bot.embedder).__name__,
+        "chunks": chunks,
+        "sentences": len(bot.index.data.sentences),
+        "build_s": round(build_s, 2),
+        "chunks_per_s": round(chunks / build_s, 1),
+        "rebuild_unchanged_s": round(rebuild_s, 3),
+        "onnx_export_s": round(export_s, 1),
+        "ask": latency(bot.ask),
+        "search": latency(bot.search),
+        "peak_mb": round(peak_mb()),
     }
 
 
@@ -144,8 +150,13 @@ def worker_llama(persist_dir: str) -> dict[str, Any]:
     build_s = time.perf_counter() - start
     index.storage_context.persist(persist_dir)
     retriever = index.as_retriever(similarity_top_k=6)
-    return {"chunks": len(nodes), "build_s": round(build_s, 2), "chunks_per_s": round(len(nodes) / build_s, 1),
-            "retrieve": latency(retriever.retrieve), "peak_mb": round(peak_mb())}
+    return {
+        "chunks": len(nodes),
+        "build_s": round(build_s, 2),
+        "chunks_per_s": round(len(nodes) / build_s, 1),
+        "retrieve": latency(retriever.retrieve),
+        "peak_mb": round(peak_mb()),
+    }
 
 
 def worker_llama_cold(persist_dir: str) -> dict[str, Any]:
@@ -179,11 +190,17 @@ def worker_scale(size: str, work: str, real: str) -> dict[str, Any]:
     bot, load_s = timed(Assistant.load, settings, False, False, query_embedder)
     chunks = bot.index.faiss.ntotal
     return {
-        "chunks": chunks, "sentences": len(bot.index.data.sentences), "embedder": type(embedder).__name__,
-        "faiss": type(bot.index.faiss).__name__, "build_s": round(build_s, 1),
+        "chunks": chunks,
+        "sentences": len(bot.index.data.sentences),
+        "embedder": type(embedder).__name__,
+        "faiss": type(bot.index.faiss).__name__,
+        "build_s": round(build_s, 1),
         "chunks_per_s": round(chunks / build_s, 1),
-        "load_s": round(load_s, 2), "ask": guarded(latency, bot.ask, 1), "search": latency(bot.search, 1),
-        "hnsw_recall_at_10": recall_at_10(bot), "peak_mb": round(peak_mb()),
+        "load_s": round(load_s, 2),
+        "ask": guarded(latency, bot.ask, 1),
+        "search": latency(bot.search, 1),
+        "hnsw_recall_at_10": recall_at_10(bot),
+        "peak_mb": round(peak_mb()),
     }
 
 
@@ -264,8 +281,10 @@ def child_peak(command: list[str]) -> int:
 
 def ingest_cli(index_dir: Path) -> dict[str, float]:
     base = [str(BIN / "assistant"), "ingest", "--corpus", "corpus", "--index", str(index_dir)]
-    return {"up_to_date_s": round(statistics.median(wall(base, 3)), 2),
-            "force_unchanged_s": round(statistics.median(wall([*base, "--force"], 3)), 2)}
+    return {
+        "up_to_date_s": round(statistics.median(wall(base, 3)), 2),
+        "force_unchanged_s": round(statistics.median(wall([*base, "--force"], 3)), 2),
+    }
 
 
 def llama_cold_start(persist: Path) -> dict[str, Any]:
@@ -295,7 +314,8 @@ def plot(scale: list[dict[str, Any]], path: Path) -> None:
 
     chunks = [r["chunks"] for r in scale]
     series = [
-        ("ingestion (s)", [r["build_s"] for r in scale]), ("index load (s)", [r["load_s"] for r in scale]),
+        ("ingestion (s)", [r["build_s"] for r in scale]),
+        ("index load (s)", [r["load_s"] for r in scale]),
         ("search p50 (ms)", [r["search"]["p50_ms"] for r in scale]),
         ("peak memory (MB)", [r["peak_mb"] for r in scale]),
     ]
@@ -321,8 +341,10 @@ def main() -> None:
     (OUT / "bench.json").write_text(json.dumps(results, indent=2), "utf-8")
     plot(results["scale"], OUT / "scale.png")
     print(json.dumps(results["ratios"], indent=2))
-    print(f"wrote {OUT / 'bench.json'} and {OUT / 'scale.png'} in {results['total_s']} s "
-          "(the 1k-100k rows use a bag-of-words stand-in embedder; the real model does about 330 texts/s)")
+    print(
+        f"wrote {OUT / 'bench.json'} and {OUT / 'scale.png'} in {results['total_s']} s "
+        "(the 1k-100k rows use a bag-of-words stand-in embedder; the real model does about 330 texts/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -161,8 +161,9 @@ def text_of(message: dict[str, Any]) -> str:
     return " ".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in parts)
 
 
-def run_session(n: int, url: str, questions: int, stats: Stats, ingesting: threading.Event, start: threading.Barrier,
-                timeout: float) -> None:
+def run_session(
+    n: int, url: str, questions: int, stats: Stats, ingesting: threading.Event, start: threading.Barrier, timeout: float
+) -> None:
     opening, expect, follow_up, must, must_not = OPENINGS[n % len(OPENINGS)]
     session = Session(url, timeout)
     start.wait()
@@ -193,8 +194,14 @@ def run_session(n: int, url: str, questions: int, stats: Stats, ingesting: threa
         session.close()
 
 
-def reingest(corpus: Path, index: Path, env: dict[str, str], ingesting: threading.Event, when: threading.Event,
-             result: dict[str, Any]) -> None:
+def reingest(
+    corpus: Path,
+    index: Path,
+    env: dict[str, str],
+    ingesting: threading.Event,
+    when: threading.Event,
+    result: dict[str, Any],
+) -> None:
     """Once `when` is set: edit the article and rebuild the index while the server keeps serving."""
     when.wait()
     article = next((corpus / "docs").glob("*.txt"))
@@ -234,8 +241,14 @@ def after_swap_checks(url: str, corpus: Path, index: Path, env: dict[str, str], 
     return problems
 
 
-def run(sessions: int = 16, questions: int = 27, embedder: str = "fake", timeout: float = 300,
-        with_reingest: bool = True, work: Path | None = None) -> dict[str, Any]:
+def run(
+    sessions: int = 16,
+    questions: int = 27,
+    embedder: str = "fake",
+    timeout: float = 300,
+    with_reingest: bool = True,
+    work: Path | None = None,
+) -> dict[str, Any]:
     """Run the load test; return the report (errors listed in it)."""
     deadline = time.monotonic() + timeout
     tmp = Path(work or tempfile.mkdtemp(prefix="load-test-"))

@@ -92,7 +92,6 @@ def other_facts() -> list[Fact]:
     ]  # fmt: skip
 
 
-
 # --- the invariant: every number or date shown is traceable -----------------------------------
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -110,7 +109,6 @@ def traceable(computed: Computed, today: dt.date) -> set[str]:
     for step in computed.expression.split("; "):
         allowed |= numbers(step.rsplit("=", 1)[-1]) if "=" in step else set()
     return allowed
-
 
 
 def shown(computed: Computed) -> set[str]:

@@ -27,4 +27,3 @@ def test_a_malformed_alias_table_names_the_file(tmp_path):
     bad.write_text("mou: 3\n")
     with pytest.raises(Exception, match=r"aliases\.yaml.*list of strings"):
         load_aliases([bad])
-

@@ -16,27 +16,59 @@ ANSWERABLE = [
     ("Who hosted the Critical Minerals Ministerial?", r"Marco Rubio", "Marco Rubio hosted the inaugural"),
     ("When was the Critical Minerals Ministerial held?", r"February 4, 2026", "On February 4, 2026"),
     ("How many nations attended the ministerial?", r"\b54\b", "Representatives from 54 nations attended"),
-    ("Which regions were represented at the meeting?", r"Latin America|Africa", "resource-rich nations in Latin America"),
+    (
+        "Which regions were represented at the meeting?",
+        r"Latin America|Africa",
+        "resource-rich nations in Latin America",
+    ),
     ("What will the memorandum with Japan and the EU cover?", r"lifecycle", "entire lifecycle of critical minerals"),
     ("Who will the US sign a memorandum of understanding with?", r"Japan", "memorandum of understanding with Japan"),
     ("What is planned with Mexico?", r"action plan", "action plan is slated for implementation with Mexico"),
     ("What will the Mexico action plan focus on?", r"cooperative management", "cooperative management and trade"),
     ("What did the Vice President propose?", r"preferential trade zones", "Vice President JD Vance articulated"),
     ("Which tools are being explored against dumping?", r"price floors", "price floors and tariffs"),
-    ("How much is the Export-Import Bank contributing to the reserve?", r"\$10 billion", "$10 billion from the Export-Import Bank"),
+    (
+        "How much is the Export-Import Bank contributing to the reserve?",
+        r"\$10 billion",
+        "$10 billion from the Export-Import Bank",
+    ),
     ("How much comes from the private sector?", r"\$2 billion", "$2 billion from the private sector"),
-    ("Who launched the strategic critical minerals reserve?", r"Biden administration", "the Biden administration launched"),
-    ("What does the strategic minerals reserve mirror?", r"Strategic Petroleum Reserve", "mirroring the Strategic Petroleum Reserve"),
-    ("What share of key mineral market capacity does China control?", r"80%?\s*(to|–|-)\s*90%", "80% to 90% of key mineral market capacity"),
-    ("Which organizations has the US withdrawn from?", r"Paris Agreement|WHO", "withdrawn from organizations like the Paris Agreement"),
+    (
+        "Who launched the strategic critical minerals reserve?",
+        r"Biden administration",
+        "the Biden administration launched",
+    ),
+    (
+        "What does the strategic minerals reserve mirror?",
+        r"Strategic Petroleum Reserve",
+        "mirroring the Strategic Petroleum Reserve",
+    ),
+    (
+        "What share of key mineral market capacity does China control?",
+        r"80%?\s*(to|–|-)\s*90%",
+        "80% to 90% of key mineral market capacity",
+    ),
+    (
+        "Which organizations has the US withdrawn from?",
+        r"Paris Agreement|WHO",
+        "withdrawn from organizations like the Paris Agreement",
+    ),
     ("What is Canada's prime minister advocating?", r"middle powers", "Mark Carney is advocating"),
     ("How is China adjusting its approach?", r"softening", "softening its diplomatic posture"),
-    ("What are critical minerals?", r"economic and national security", "minerals essential for economic and national security"),
+    (
+        "What are critical minerals?",
+        r"economic and national security",
+        "minerals essential for economic and national security",
+    ),
     ("By how much could demand for critical minerals increase?", r"400%", "as much as 400%"),
     ("Why is China's dominance a concern?", r"vulnerabilit", "Over-reliance on a single supplier"),
     ("What previous initiative is the ministerial contrasted with?", r"Board of Peace", "Board of Peace"),
     ("What technologies use critical minerals?", r"electric vehicles", "electric vehicles"),
-    ("What is the US doing to address China's dominance?", r"partnerships|reserve|mining", "The US is forging new partnerships"),
+    (
+        "What is the US doing to address China's dominance?",
+        r"partnerships|reserve|mining",
+        "The US is forging new partnerships",
+    ),
     # paraphrased, terse and misspelled
     ("who ran the ministerial meeting", r"Marco Rubio", "Marco Rubio hosted"),
     ("number of countries at the ministerial?", r"\b54\b", "54 nations"),
@@ -48,7 +80,11 @@ ANSWERABLE = [
 
 # Known limitation: the long funding sentence dilutes its similarity to the question.
 KNOWN_MISSES = [
-    ("What is the reserve meant to buffer against?", r"supply disruptions", "buffer against potential supply disruptions"),
+    (
+        "What is the reserve meant to buffer against?",
+        r"supply disruptions",
+        "buffer against potential supply disruptions",
+    ),
 ]
 _XFAIL = pytest.mark.xfail(strict=True, reason="known limitation, see KNOWN_MISSES")
 
@@ -69,7 +105,9 @@ UNANSWERABLE = [
 @pytest.mark.parametrize(
     ("question", "expected", "evidence"), ANSWERABLE + [pytest.param(*m, marks=_XFAIL) for m in KNOWN_MISSES]
 )
-def test_the_answer_states_the_fact_and_cites_its_sentence(real_bot: Assistant, question: str, expected: str, evidence: str) -> None:
+def test_the_answer_states_the_fact_and_cites_its_sentence(
+    real_bot: Assistant, question: str, expected: str, evidence: str
+) -> None:
     answer = real_bot.ask(question)
     assert not answer.abstained, answer.text
     assert re.search(expected, answer.text, re.I), answer.text

@@ -77,9 +77,7 @@ def test_percentages(value, text):
     assert format_percent(value) == text
 
 
-@pytest.mark.parametrize(
-    ("low", "high", "text"), [(D(80), D(90), "80–90%"), (D(10), D(10), "10%")]
-)
+@pytest.mark.parametrize(("low", "high", "text"), [(D(80), D(90), "80–90%"), (D(10), D(10), "10%")])
 def test_share_ranges(low, high, text):
     assert format_range(low, high) == text
 

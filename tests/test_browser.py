@@ -31,10 +31,20 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCRIPT_DOC = ("Field notes\n\nThe cobalt refinery memo reads <script>window.__pwned=1</script> and "
-              "<img src=x onerror=\"window.__pwned=2\"> in its margin.\n")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCRIPT_DOC = (
+    "Field notes\n\nThe cobalt refinery memo reads <script>window.__pwned=1</script> and "
+    '<img src=x onerror="window.__pwned=2"> in its margin.\n'
+)
 SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot.png"
 TIMEOUT_MS = 20_000
 
@@ -163,7 +173,7 @@ def test_script_in_a_document_renders_as_inert_text(page: Any) -> None:
 
 def test_html_typed_by_a_user_renders_as_text(page: Any) -> None:
     expect = need_browser().expect
-    ask(page, "<img src=x onerror=\"window.__pwned=3\"> who hosted the ministerial?")
+    ask(page, '<img src=x onerror="window.__pwned=3"> who hosted the ministerial?')
     expect(page.locator('[data-testid="user"]').first).to_contain_text("<img src=x")
     assert page.evaluate("typeof window.__pwned") == "undefined"
 

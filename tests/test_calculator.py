@@ -139,7 +139,6 @@ COMPUTED = [
 ]  # fmt: skip
 
 
-
 def answer(question: str, today: dt.date) -> Computed | Declined | None:
     return calculate(understand(question, FACTS, ALIASES), FACTS, today)
 
@@ -154,12 +153,11 @@ def test_computes_the_result_from_the_right_facts(question, today, result, fact_
 
 def test_due_date_headline_and_working():
     computed = answer("By what date must the memorandum with Japan and the EU be signed?", MARCH_1)
-    assert computed.headline == (
-        "The memorandum of understanding with Japan and the EU is due by March 6, 2026."
-    )
+    assert computed.headline == ("The memorandum of understanding with Japan and the EU is due by March 6, 2026.")
     assert computed.expression == "February 4, 2026 + 30 days = March 6, 2026"
     assert [(u.fact.id, u.value) for u in computed.uses] == [
-        ("ministerial", "February 4, 2026"), ("mou-japan-eu", "30 days")
+        ("ministerial", "February 4, 2026"),
+        ("mou-japan-eu", "30 days"),
     ]
 
 
@@ -195,7 +193,6 @@ def test_declines_with_a_clear_message(question, message):
     declined = answer(question, MARCH_1)
     assert isinstance(declined, Declined), declined
     assert declined.message == message
-
 
 
 # --- the invariant: every number or date shown is traceable -----------------------------------
@@ -237,4 +234,3 @@ def test_another_document_declines_names_of_this_article():
     declined = calculate(understand("When is the deal with Mexico due?", facts, ALIASES), facts,
                          dt.date(2027, 10, 10))  # fmt: skip
     assert declined == Declined(message="There is no deadline involving Mexico in the sources.")
-

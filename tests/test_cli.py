@@ -19,7 +19,9 @@ runner = CliRunner()
 
 def invoke(settings: Settings, *args: str):  # type: ignore[no-untyped-def]
     env = {"ASSISTANT_EMBEDDER": "fake"}
-    return runner.invoke(app, [*args, "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)], env=env)
+    return runner.invoke(
+        app, [*args, "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)], env=env
+    )
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,15 @@ def test_a_corpus_error_names_file_and_line_and_exits_2(fake_settings: Settings)
 def test_chat_keeps_history_for_follow_ups(fake_settings: Settings) -> None:
     questions = "By what date must the memorandum with Japan and the EU be signed?\nAnd with Mexico?\nexit\n"
     env = {"ASSISTANT_EMBEDDER": "fake"}
-    args = ["chat", "--today", "2026-03-01", "--corpus", str(fake_settings.corpus_dir), "--index", str(fake_settings.index_dir)]
+    args = [
+        "chat",
+        "--today",
+        "2026-03-01",
+        "--corpus",
+        str(fake_settings.corpus_dir),
+        "--index",
+        str(fake_settings.index_dir),
+    ]
     result = runner.invoke(app, args, input=questions, env=env)
     assert result.exit_code == 0, result.output
     assert "March 6, 2026" in result.output and "April 5, 2026" in result.output

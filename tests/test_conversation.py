@@ -48,12 +48,8 @@ FOLLOW_UPS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("earlier", "question", "intent", "result", "fact_ids", "text"), FOLLOW_UPS
-)
-def test_follow_ups_take_what_they_leave_out_from_earlier_turns(
-    earlier, question, intent, result, fact_ids, text
-):
+@pytest.mark.parametrize(("earlier", "question", "intent", "result", "fact_ids", "text"), FOLLOW_UPS)
+def test_follow_ups_take_what_they_leave_out_from_earlier_turns(earlier, question, intent, result, fact_ids, text):
     query = follow(question, *earlier)
     computed = calculate(query, FACTS, MARCH_1)
     assert query.follow_up and query.intent == intent
@@ -91,7 +87,6 @@ def test_history_content_may_be_a_list_of_text_parts():
     assert query.intent == "has_passed" and query.parties == ("Mexico",)
 
 
-
 @pytest.mark.parametrize(("earlier", "question"), [(earlier, q) for earlier, q, *_ in FOLLOW_UPS])
 def test_every_number_and_date_shown_in_a_follow_up_is_traceable(earlier, question):
     computed = calculate(follow(question, *earlier), FACTS, MARCH_1)
@@ -99,7 +94,9 @@ def test_every_number_and_date_shown_in_a_follow_up_is_traceable(earlier, questi
 
 
 def test_a_possessive_whose_owner_is_in_the_question_is_not_a_follow_up():
-    query = follow("What does the cobalt refinery memo say in its margin?", "Who hosted the Critical Minerals Ministerial?")
+    query = follow(
+        "What does the cobalt refinery memo say in its margin?", "Who hosted the Critical Minerals Ministerial?"
+    )
     assert not query.follow_up and "Ministerial" not in query.text
 
 

@@ -19,7 +19,9 @@ GOOD_FACT = """\
 """
 
 
-def make_corpus(root: Path, facts: str | None = None, doc: bytes = b"On May 1, 2027, the Harbour Talks opened.\n") -> Path:
+def make_corpus(
+    root: Path, facts: str | None = None, doc: bytes = b"On May 1, 2027, the Harbour Talks opened.\n"
+) -> Path:
     (root / "docs").mkdir(parents=True)
     (root / "docs" / "note.txt").write_bytes(doc)
     if facts is not None:
@@ -62,11 +64,17 @@ def test_a_valid_fact_is_located_in_its_document(tmp_path: Path) -> None:
         (GOOD_FACT.replace("kind: event", "kind: rumour"), 2, "kind"),
         ("- id: x\n  kind: : bad\n", 2, "invalid YAML"),
         ("id: x\n", 1, "must be a YAML list"),
-        (GOOD_FACT + "- id: plan\n  kind: commitment\n  doc: note\n  parties: [A]\n  instrument: plan\n"
-         "  after: nothing\n  quote: Harbour\n", 7, "'after: nothing' is not the id of an event fact"),
+        (
+            GOOD_FACT + "- id: plan\n  kind: commitment\n  doc: note\n  parties: [A]\n  instrument: plan\n"
+            "  after: nothing\n  quote: Harbour\n",
+            7,
+            "'after: nothing' is not the id of an event fact",
+        ),
     ],
 )
-def test_a_bad_fact_stops_loading_with_file_line_and_reason(tmp_path: Path, facts: str, line: int, message: str) -> None:
+def test_a_bad_fact_stops_loading_with_file_line_and_reason(
+    tmp_path: Path, facts: str, line: int, message: str
+) -> None:
     err = error_of(make_corpus(tmp_path, facts))
     assert err.path.endswith("f.yaml") and err.line == line
     assert message in str(err)
@@ -82,7 +90,9 @@ def test_a_bad_fact_stops_loading_with_file_line_and_reason(tmp_path: Path, fact
         (b"\x89PNG\r\n\x00\x00binary", "binary file", None),
     ],
 )
-def test_an_unreadable_document_is_named_with_a_fix(tmp_path: Path, content: bytes, message: str, line: int | None) -> None:
+def test_an_unreadable_document_is_named_with_a_fix(
+    tmp_path: Path, content: bytes, message: str, line: int | None
+) -> None:
     err = error_of(make_corpus(tmp_path, doc=content))
     assert err.path.endswith("note.txt") and message in str(err) and err.line == line
 
@@ -101,7 +111,9 @@ def test_bad_metadata_names_the_key_and_line(tmp_path: Path) -> None:
 
 def test_markdown_front_matter_gives_metadata_and_is_not_part_of_the_text(tmp_path: Path) -> None:
     root = make_corpus(tmp_path)
-    (root / "docs" / "brief.md").write_text("---\ntitle: Brief\nevent_date: 2027-01-02\n---\n# Heading\nBody.\n", "utf-8")
+    (root / "docs" / "brief.md").write_text(
+        "---\ntitle: Brief\nevent_date: 2027-01-02\n---\n# Heading\nBody.\n", "utf-8"
+    )
     doc = load_corpus(root).document("brief")
     assert (doc.title, str(doc.event_date), doc.text) == ("Brief", "2027-01-02", "# Heading\nBody.\n")
 

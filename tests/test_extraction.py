@@ -221,9 +221,7 @@ def test_article_money_is_ten_and_two_billion(article_facts):
 
 
 def test_article_share_is_china_80_to_90(article_facts):
-    assert [(f.low, f.high, f.holder) for f in of_kind(article_facts, "share")] == [
-        (80, 90, "China")
-    ]
+    assert [(f.low, f.high, f.holder) for f in of_kind(article_facts, "share")] == [(80, 90, "China")]
 
 
 def test_article_count_is_54_nations(article_facts):

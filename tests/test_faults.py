@@ -110,8 +110,10 @@ def facts_line(root: Path, needle: str) -> int:
 CORPUS_FAULTS = {
     "malformed YAML": (with_note("facts/bad.yaml", "- id: x\n  kind: : bad\n"), "facts/bad.yaml:2: invalid YAML"),
     "quote not in its document": (
-        append_to_facts("\n- id: ghost\n  kind: count\n  doc: us-critical-minerals-strategy\n"
-                        "  value: 3\n  unit: ghosts\n  quote: three ghosts attended\n"),
+        append_to_facts(
+            "\n- id: ghost\n  kind: count\n  doc: us-critical-minerals-strategy\n"
+            "  value: 3\n  unit: ghosts\n  quote: three ghosts attended\n"
+        ),
         lambda root: f"{FACTS}:{facts_line(root, 'three ghosts')}: fact 'ghost': quote not found in us-critical-",
     ),
     "unknown document reference": (
@@ -126,8 +128,10 @@ CORPUS_FAULTS = {
     "empty corpus": (empty_corpus, "docs: the corpus is empty"),
     "document id clash": (with_note("docs/note.md", "Another.\n"), "docs/note.txt: document id 'note' is also used"),
     "bad file name": (write("docs/bad name.txt", "Text.\n"), "docs/bad name.txt: file name must be"),
-    "bad metadata": (write("docs/us-critical-minerals-strategy.meta.yaml", "title: T\nevent_date: soon\n"),
-                     "docs/us-critical-minerals-strategy.meta.yaml:2: event_date"),
+    "bad metadata": (
+        write("docs/us-critical-minerals-strategy.meta.yaml", "title: T\nevent_date: soon\n"),
+        "docs/us-critical-minerals-strategy.meta.yaml:2: event_date",
+    ),
 }
 
 
@@ -225,7 +229,8 @@ INDEX_FAULTS = {
         f"{FACTS} changed",
     ),
     "manifest of another model": (
-        build_file("manifest.json", manifest_edit(lambda m: m.update(model="another-model"))), "model changed"
+        build_file("manifest.json", manifest_edit(lambda m: m.update(model="another-model"))),
+        "model changed",
     ),
     "manifest not listing a file": (unlisted_and_truncated, f"index file {FAISS_FILE} is not in the manifest"),
     "garbage manifest": (build_file("manifest.json", lambda d: b"{not json"), "unreadable manifest"),

@@ -8,10 +8,17 @@ from assistant.memo import answer_memo, conversation_memo, footnote
 from assistant.records import Answer, CalcInput, Calculation, Citation
 
 TITLE = "US Critical Minerals Strategy"
-HOST = Citation(n=1, doc_id="minerals", title=TITLE, quote="Secretary of State Marco Rubio hosted the Ministerial",
-                start=120, end=172)
-NATIONS = Citation(n=1, doc_id="minerals", title=TITLE, quote="Representatives from 54 nations attended",
-                   start=900, end=940)
+HOST = Citation(
+    n=1,
+    doc_id="minerals",
+    title=TITLE,
+    quote="Secretary of State Marco Rubio hosted the Ministerial",
+    start=120,
+    end=172,
+)
+NATIONS = Citation(
+    n=1, doc_id="minerals", title=TITLE, quote="Representatives from 54 nations attended", start=900, end=940
+)
 EXIM = Citation(n=2, doc_id="minerals", title=TITLE, quote="backed by $10 billion", start=2000, end=2021)
 
 
@@ -62,8 +69,11 @@ def test_resolved_follow_up_is_shown() -> None:
 
 
 def test_calculation_working_stays_in_the_memo() -> None:
-    calc = Calculation(expression="$10 billion + $2 billion = $12 billion", result="$12 billion",
-                       inputs=[CalcInput(fact_id="exim", label="Export-Import Bank", value="$10 billion", citation=1)])
+    calc = Calculation(
+        expression="$10 billion + $2 billion = $12 billion",
+        result="$12 billion",
+        inputs=[CalcInput(fact_id="exim", label="Export-Import Bank", value="$10 billion", citation=1)],
+    )
     text = "**Working:** $10 billion + $2 billion = $12 billion [1]"
     memo = answer_memo(answer(text, [EXIM.model_copy(update={"n": 1})], calculation=calc))
     assert "**Working:** $10 billion + $2 billion = $12 billion [^1]" in memo
@@ -78,8 +88,9 @@ def test_conversation_numbers_footnotes_on_across_answers() -> None:
 
 
 def test_conversation_lists_each_question_in_order() -> None:
-    memo = conversation_memo([("Who hosted it?", answer("Rubio [1].", [HOST])),
-                              ("How many attended?", answer("54 [1].", [NATIONS]))])
+    memo = conversation_memo(
+        [("Who hosted it?", answer("Rubio [1].", [HOST])), ("How many attended?", answer("54 [1].", [NATIONS]))]
+    )
     assert memo.index("## 1. Who hosted it?") < memo.index("## 2. How many attended?")
 
 

@@ -92,8 +92,9 @@ def test_chat_endpoint_today_is_optional(client: Client) -> None:
 
 
 def test_chat_endpoint_uses_today_for_deadlines(client: Client) -> None:
-    text = client.predict("How many days are left until the action plan with Mexico is due?", "2026-03-01",
-                          api_name="/chat")
+    text = client.predict(
+        "How many days are left until the action plan with Mexico is due?", "2026-03-01", api_name="/chat"
+    )
     assert "35 days" in text
 
 

@@ -35,7 +35,6 @@ def test_names_come_from_the_facts_not_from_a_list():
     assert understand("When is the MoU with Japan due?", [], ALIASES).parties == ()
 
 
-
 def test_facts_without_a_name_in_a_role_are_skipped():
     """An extracted amount with no contributor (None) is still a fact, not a crash."""
     from decimal import Decimal
