@@ -7,7 +7,6 @@ import gc
 import os
 import shutil
 import socket
-import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,20 +14,12 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="gradio-"))
-os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
-
 from assistant import ui  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 
 pytestmark = [
     pytest.mark.browser,
-    # Gradio's queue statistics (gradio/queueing.py) set a pandas option that pandas 3 deprecates.
-    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

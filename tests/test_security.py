@@ -9,10 +9,8 @@ import asyncio
 import gc
 import inspect
 import ipaddress
-import os
 import shutil
 import socket
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,19 +19,12 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # else gradio_client looks up the hub
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="gradio-"))
-os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
-
 from assistant import Assistant, Settings  # noqa: E402
 from assistant.corpus import load_corpus  # noqa: E402
 from assistant.errors import CorpusError, InputError  # noqa: E402
 from tests.conftest import CORPUS, REPO  # noqa: E402
 
 # Gradio's queue statistics (gradio/queueing.py) set a pandas option that pandas 3 deprecates.
-PANDAS_OPTION = pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated")
-PANDAS_COPY = pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +85,6 @@ def test_serve_listens_on_loopback_unless_told_otherwise() -> None:
 
 
 @pytest.mark.slow
-@PANDAS_OPTION
-@PANDAS_COPY
 def test_the_running_server_is_not_reachable_from_the_network(bot: Assistant, tmp_path: Path) -> None:
     import httpx
 
@@ -110,8 +99,6 @@ def test_the_running_server_is_not_reachable_from_the_network(bot: Assistant, tm
 
 
 @pytest.mark.slow
-@PANDAS_OPTION
-@PANDAS_COPY
 def test_with_a_login_a_wrong_password_is_rejected_and_the_right_one_answers(bot: Assistant, tmp_path: Path) -> None:
     import httpx
     from gradio_client import Client
@@ -131,8 +118,6 @@ def test_with_a_login_a_wrong_password_is_rejected_and_the_right_one_answers(bot
 
 
 @pytest.mark.slow
-@PANDAS_OPTION
-@PANDAS_COPY
 def test_an_overlong_question_is_refused_by_the_server(bot: Assistant, tmp_path: Path) -> None:
     from gradio_client import Client
 

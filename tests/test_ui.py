@@ -5,20 +5,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import os
 import shutil
-import tempfile
 import warnings
 from pathlib import Path
 
-import pytest
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="gradio-"))
-os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
-
 import gradio as gr  # noqa: E402
+import pytest
 
 from assistant import ui  # noqa: E402
 from assistant.api import Assistant  # noqa: E402

@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import shutil
 import socket
-import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # else gradio_client looks up the hub
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="gradio-"))
-os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mpl-"))
-
 from gradio_client import Client  # noqa: E402
 from gradio_client.exceptions import AppError, AuthenticationError  # noqa: E402
 
@@ -29,9 +21,6 @@ from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 
 pytestmark = [
     pytest.mark.slow,
-    # Gradio's queue statistics (gradio/queueing.py) set a pandas option that pandas 3 deprecates.
-    pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]
 
 
