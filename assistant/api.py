@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from assistant.answer import Scored, compose, compose_calculation, is_heading, score_sentences
@@ -18,13 +17,9 @@ from assistant.lexicon import Lexicon
 from assistant.records import Answer, Declined, Hit, Sentence
 from assistant.retrieval import Mode, retrieve
 
-# Best-sentence score below which the composer abstains; set from the question set in
-# evals/questions.jsonl (see docs/thresholds.md for how it was chosen).
-ABSTAIN_BELOW = 0.42
 # A declined calculation shows the closest sentence only if it is at least this related.
 RELATED_ABOVE = 0.25
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # C0 controls, DEL, lone surrogates (not JSON-encodable)
-PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
 
 
 def clean_question(question: Any, max_chars: int) -> str:
@@ -82,7 +77,7 @@ class Assistant:
         embedder: Embedder | None = None,
     ) -> Assistant:
         """Open the index for `settings` (default: from the environment), rebuilding it if stale."""
-        from assistant.aliases import load_aliases
+        from assistant.aliases import PACKAGED_ALIASES, load_aliases
 
         settings = settings or Settings()
         embedder = embedder or make_embedder(settings.embedder, settings.index_dir)
@@ -149,6 +144,5 @@ class Assistant:
 
     def _extractive(self, question: str, query_text: str) -> Answer:
         scored = self._scored(query_text)
-        return compose(
-            question, scored, self.index, self.settings.prompts_dir, self.settings.max_citations, ABSTAIN_BELOW
-        )
+        s = self.settings
+        return compose(question, scored, self.index, s.prompts_dir, s.max_citations, s.abstain_below)
