@@ -50,13 +50,14 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"(?:[A-Z][\w’'.-]*|of)(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)+"),
     ),
 ]
-_NUMBER = re.compile(r"\d")
+# a figure, but not a span of time: "60 days" does not answer "what is the population"
+_NUMBER = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:days|weeks|months|years)\b)")
 _DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b\d+\s+(?:days|weeks|months|years)\b")
 _REQUIRED_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"\b(when|what date|which date|what day|date of|what year|which year)\b", re.I), _DATE),
     (
         re.compile(
-            r"\b(how many|how much|what(?:'s| is| was| are| were)?(?: the)? "
+            r"\b(how many|how much|what(?:'s| is| was| are| were)?(?: the)?(?: \w+)? "
             r"(rate|level|amount|number|size|price|cost|percentage|share|population)"
             r"|at what (rate|level|price))\b",
             re.I,
@@ -64,7 +65,7 @@ _REQUIRED_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
         _NUMBER,
     ),
 ]
-_LEADING = re.compile(rf"^(?:(?:On|In|The|A|An|By|For|At|Under|While|Even|Now|This|That|{_MONTHS})\s+)+")
+_LEADING = re.compile(r"^(?:(?:On|In|The|A|An|By|For|At|Under|While|Even|Now|This|That)\s+)+")
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,10 @@ class Lexicon:
         return [self._mend(w) for w in self.words(question)]
 
     def _mend(self, word: str) -> str:
-        if word in self.known or len(word) < 5 or word.isdigit():
+        if word in self.known or len(word) < 4 or word.isdigit():
             return word
-        close = difflib.get_close_matches(word, sorted(self.name_words), n=1, cutoff=0.8)
+        cutoff = 0.8 if len(word) > 4 else 0.85  # short words: one slip only ("chna" -> "china")
+        close = difflib.get_close_matches(word, sorted(self.name_words), n=1, cutoff=cutoff)
         return close[0] if close else word
 
     def entities(self, tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:

@@ -43,3 +43,8 @@ def test_facts_without_a_name_in_a_role_are_skipped():
 
     fact = MoneyFact(id="m", doc="d", quote="$5 million", amount=Decimal(5_000_000), contributor=None)
     assert understand("How much money is there?", [fact], ALIASES).intent == "money_amount"
+
+
+def test_a_four_letter_misspelled_name_is_mended():
+    query = understand("What persentage of key mineral capacity does Chna control?", FACTS, ALIASES)
+    assert query.holders == ("China",) and not query.unknown
