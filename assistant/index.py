@@ -142,6 +142,7 @@ def expected_manifest(corpus_dir: Path, settings: Settings, embedder: Embedder) 
         "format": FORMAT,
         "model": embedder.model_id,
         "chunking": {"max_chars": settings.chunk_max_chars, "overlap_sentences": settings.chunk_overlap_sentences},
+        "splitter": _splitter_version(),
         "inputs": hash_inputs(corpus_dir),
     }
 
@@ -158,7 +159,7 @@ def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedde
     want = expected_manifest(corpus_dir, settings, embedder)
     reasons = [
         f"{key} changed ({manifest.get(key)!r} -> {want[key]!r})"
-        for key in ("format", "model", "chunking")
+        for key in ("format", "model", "chunking", "splitter")
         if manifest.get(key) != want[key]
     ]
     have = manifest.get("inputs", {})
@@ -241,7 +242,6 @@ def _write_build(
     (build / "corpus.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
     manifest = expected_manifest(corpus.root, settings, embedder) | {
         "versions": {name: _version(name) for name in _PACKAGES},
-        "splitter": _splitter_version(),
         "counts": {
             "documents": len(data.documents),
             "sentences": len(data.sentences),

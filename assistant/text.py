@@ -9,7 +9,9 @@ from pathlib import Path
 
 from assistant.records import Chunk, Sentence
 
-_BULLET = re.compile(r"[\s\u2022\u25cf\u25aa*\-–—]*")  # leading whitespace and list bullets
+_BULLET = re.compile(r"[\s\u2022\u25cf\u25aa*\-–—#]*")  # leading whitespace, list bullets, heading marks
+_ITEM = re.compile(r"\s*(?:[\u2022\u25cf\u25aa*\-–—]\s|\d+[.)]\s|#{1,6}\s)")  # bullet, numbered item, heading
+_HEADING = re.compile(r"#{1,6}\s")
 
 
 @lru_cache(maxsize=1)
@@ -29,14 +31,43 @@ def _punkt():  # type: ignore[no-untyped-def]
     return PunktTokenizer("english")
 
 
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of every line, newline excluded."""
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of runs of non-blank lines; a list item or heading line starts a new run,
+    and a heading line is a run of its own."""
+    start, end, heading = -1, -1, False
+    for offset, line in _lines(text):
+        blank = not line.strip()
+        if start >= 0 and (blank or heading or _ITEM.match(line)):
+            yield start, end
+            start = -1
+        if not blank:
+            start = offset if start < 0 else start
+            end = offset + len(line)
+            heading = bool(_HEADING.match(line.lstrip()))
+    if start >= 0:
+        yield start, end
+
+
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each non-blank line, without its indentation and list bullet."""
-    for match in re.finditer(r"[^\n]+", text):
-        lead = _BULLET.match(match.group()).end()  # type: ignore[union-attr]
-        body = match.group()[lead:].rstrip()
+    """(start, end) of each paragraph, without its indentation and list bullet.
+
+    Paragraphs are separated by blank lines; a list item or a Markdown heading line is a
+    paragraph of its own. Lines wrapped inside a paragraph are one paragraph (sentences may span them).
+    """
+    for start, end in _blocks(text):
+        block = text[start:end]
+        lead = _BULLET.match(block).end()  # type: ignore[union-attr]
+        body = block[lead:].rstrip()
         if body:
-            start = match.start() + lead
-            yield start, start + len(body)
+            yield start + lead, start + lead + len(body)
 
 
 def split_sentences(doc_id: str, text: str) -> list[Sentence]:
