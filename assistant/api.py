@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.answer import Scored, compose, compose_calculation, is_heading, score_sentences
 from assistant.config import Settings
 from assistant.embedding import Embedder, make_embedder
-from assistant.errors import InputError
-from assistant.index import Index, ensure_index
+from assistant.errors import AssistantError, InputError
+from assistant.index import Index, ensure_index, live_build, load_index
 from assistant.lexicon import Lexicon
 from assistant.records import Answer, Declined, Hit, Sentence
 from assistant.retrieval import Mode, retrieve
 
+# How often `ask` looks for a newer live build of the index (reading one small file).
+REFRESH_SECONDS = 2.0
 # A declined calculation shows the closest sentence only if it is at least this related.
 RELATED_ABOVE = 0.25
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # C0 controls, DEL, lone surrogates (not JSON-encodable)
@@ -60,13 +63,20 @@ def _text_of(content: Any) -> str:
 
 @dataclass
 class Assistant:
-    """Answers questions about one indexed corpus; safe to share between threads (read-only)."""
+    """Answers questions about one indexed corpus; safe to share between threads.
+
+    An Assistant never changes its index; when a newer build goes live (`assistant ingest`, or
+    the server's corpus watcher), `ask` hands over to a new Assistant on that build, so one
+    answer is always computed from one index.
+    """
 
     settings: Settings
     index: Index
     embedder: Embedder
     lexicon: Lexicon
     aliases: Any
+    _newer: Assistant | None = field(default=None, repr=False, compare=False)
+    _checked_at: float = field(default=0.0, repr=False, compare=False)
 
     @classmethod
     def load(
@@ -86,8 +96,30 @@ class Assistant:
         alias_files = [PACKAGED_ALIASES, settings.corpus_dir / "aliases.yaml"]
         return cls(settings, index, embedder, lexicon, load_aliases([p for p in alias_files if p.is_file()]))
 
+    def current(self) -> Assistant:
+        """This Assistant, or one on the build that went live since it was loaded (checked every few s)."""
+        if self._newer is not None:
+            return self._newer.current()
+        now = time.monotonic()
+        if now - self._checked_at < REFRESH_SECONDS:
+            return self
+        self._checked_at = now
+        build = live_build(self.settings.index_dir)
+        if build is None or build == self.index.path:
+            return self
+        try:
+            index = load_index(self.settings.index_dir)
+        except AssistantError:
+            return self  # a broken newer build is never served; keep answering from this one
+        lexicon = Lexicon.build(s.text for s in index.data.sentences)
+        self._newer = replace(self, index=index, lexicon=lexicon, _newer=None, _checked_at=now)
+        return self._newer
+
     def ask(self, question: str, history: list[dict[str, Any]] | None = None, today: dt.date | None = None) -> Answer:
         """Answer `question` from the corpus; `history` holds earlier chat turns for follow-ups."""
+        return self.current()._ask(question, history, today)
+
+    def _ask(self, question: str, history: list[dict[str, Any]] | None, today: dt.date | None) -> Answer:
         from assistant.calculator import calculate
         from assistant.conversation import resolve
 

@@ -17,12 +17,13 @@ search grows linearly with the corpus (recall@10 against exact search: docs/perf
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -202,20 +203,34 @@ def build_index(
 ) -> Path:
     """Read, segment, embed and persist the corpus; make the new build live; return its folder."""
     corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
-    carried = Carried.from_build(index_dir, embedder)
-    data = segment(corpus, settings, carried.sentences_of)
     index_dir.mkdir(parents=True, exist_ok=True)
-    build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
-    try:
-        build.mkdir()
-        _write_build(build, data, corpus, settings, embedder, carried.vectors, progress)
-        _swap(index_dir, build)
-    finally:
-        if build.exists() and live_build(index_dir) != build:
-            shutil.rmtree(build, ignore_errors=True)
-    _remove_old_builds(index_dir, keep=build)
-    _export_query_model(embedder, index_dir, data)
+    with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
+        carried = Carried.from_build(index_dir, embedder)
+        data = segment(corpus, settings, carried.sentences_of)
+        build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+        try:
+            build.mkdir()
+            _write_build(build, data, corpus, settings, embedder, carried.vectors, progress)
+            _swap(index_dir, build)
+        finally:
+            if build.exists() and live_build(index_dir) != build:
+                shutil.rmtree(build, ignore_errors=True)
+        _remove_old_builds(index_dir, keep=build)
+        _export_query_model(embedder, index_dir, data)
     return build
+
+
+@contextlib.contextmanager
+def _builder_lock(index_dir: Path) -> Iterator[None]:
+    """An exclusive lock on the index folder, released when the process ends however it ends."""
+    import fcntl
+
+    with open(index_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_build(

@@ -153,6 +153,22 @@ def working_html(answer: Answer) -> str:
     )
 
 
+def cited_text(bot: Assistant, c: Citation) -> str:
+    """The text of the cited document as the answer saw it.
+
+    The index may have been rebuilt since the answer (a document edited while serving); a text
+    whose slice no longer equals the quote is never shown around it: the quote then stands alone.
+    """
+    for index in (bot.current().index, bot.index):
+        try:
+            text = index.document(c.doc_id).text
+        except KeyError:
+            continue
+        if text[c.start : c.end] == c.quote:
+            return text
+    return " " * c.start + c.quote
+
+
 def sources_html(bot: Assistant, turn: Turn | None) -> str:
     """The sources panel for one turn: a status banner, the working, every cited passage."""
     if turn is None or turn.answer is None:
@@ -163,10 +179,7 @@ def sources_html(bot: Assistant, turn: Turn | None) -> str:
         if answer.abstained
         else ("answered", f"Sources for: {esc(answer.question)}")
     )
-    passages = []
-    for c in answer.citations:
-        doc = bot.index.document(c.doc_id)
-        passages.append(passage_html(doc.text, doc.title, c))
+    passages = [passage_html(cited_text(bot, c), c.title, c) for c in answer.citations]
     banner = f'<div class="banner {kind}">{label}</div>'
     return f'<div class="sources">{banner}{working_html(answer)}{"".join(passages)}</div>'
 
@@ -350,7 +363,16 @@ def launch(
     port: int = 7860,
     auth: tuple[str, str] | None = None,
     feedback_path: Path = DEFAULT_FEEDBACK,
+    watch_seconds: float = 10.0,
 ) -> None:
-    """Load the assistant (index built or refreshed first) and serve the app until interrupted."""
+    """Load the assistant (index built or refreshed first) and serve the app until interrupted.
+
+    While serving, the corpus is checked every `watch_seconds` (0: never) and re-indexed when it
+    changes; answers move to the new index on the next question.
+    """
+    from assistant.watch import watch_corpus
+
     bot = Assistant.load(settings, rebuild=True, progress=True)
+    if watch_seconds > 0:
+        watch_corpus(settings, watch_seconds)
     serve(build_app(bot, feedback_path), host, port, auth)

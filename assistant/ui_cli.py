@@ -17,6 +17,9 @@ AuthOpt = Annotated[
     str | None,
     typer.Option("--auth", help="Require a login, as user:password (default: $ASSISTANT_AUTH, else no login)"),
 ]
+WatchOpt = Annotated[
+    float, typer.Option("--watch", help="Re-index a changed corpus, checking every N seconds (0: never)")
+]
 FeedbackOpt = Annotated[
     Path | None, typer.Option("--feedback", help="JSONL file for thumbs up/down (default: feedback/feedback.jsonl)")
 ]
@@ -29,6 +32,7 @@ def serve_command(
     corpus: CorpusOpt = None,
     index: IndexOpt = None,
     feedback: FeedbackOpt = None,
+    watch: WatchOpt = 10.0,
 ) -> None:
     """Start the web UI (index built or refreshed first); Ctrl-C stops it."""
     from assistant.cli import run, settings_for
@@ -42,6 +46,6 @@ def serve_command(
         login = parse_auth(auth if auth is not None else os.environ.get("ASSISTANT_AUTH"))
         settings = settings_for(corpus, index)
         typer.echo(f"starting the UI on http://{host}:{port}/" + (" (login required)" if login else ""), err=True)
-        launch(settings, host=host, port=port, auth=login, feedback_path=feedback or DEFAULT_FEEDBACK)
+        launch(settings, host, port, login, feedback or DEFAULT_FEEDBACK, watch)
 
     run(start)

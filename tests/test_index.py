@@ -127,3 +127,17 @@ def test_an_index_built_before_the_query_model_existed_gets_it_on_ingest(fake_se
     ensure_query_model(fake_settings.index_dir, embedder)
     assert embedder.exports == [fake_settings.index_dir]
     ensure_query_model(fake_settings.index_dir, HashEmbedder())  # the fake model has nothing to export
+
+
+def test_two_builders_at_once_leave_one_live_loadable_build(fake_settings: Settings) -> None:
+    """`assistant ingest` while the server's watcher rebuilds: they take turns, nothing is lost."""
+    import threading
+
+    threads = [threading.Thread(target=build, args=(fake_settings,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    live = live_build(fake_settings.index_dir)
+    assert live is not None and [p.name for p in fake_settings.index_dir.glob("build-*")] == [live.name]
+    assert load_index(fake_settings.index_dir).faiss.ntotal > 0

@@ -211,3 +211,13 @@ def test_parse_auth_splits_user_and_password() -> None:
 def test_parse_auth_rejects_incomplete_logins(value: str) -> None:
     with pytest.raises(InputError, match="user:password"):
         ui.parse_auth(value)
+
+
+def test_a_passage_whose_document_changed_since_the_answer_shows_the_quote_alone(bot) -> None:
+    """The panel never highlights other words than the cited ones, even after a re-index."""
+    answer = bot.ask(HOST_Q)
+    c = answer.citations[0]
+    moved = c.model_copy(update={"start": c.start + 5, "end": c.end + 5})  # as if text was inserted before
+    assert ui.cited_text(bot, c)[c.start : c.end] == c.quote
+    shown = ui.cited_text(bot, moved)
+    assert shown.strip() == c.quote and shown[moved.start : moved.end] == c.quote

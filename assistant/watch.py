@@ -1,0 +1,53 @@
+"""Keep a served index fresh: rebuild in the background when the corpus changes.
+
+A running `Assistant` moves to the new build on its next question (`Assistant.current`), so a
+document dropped into corpus/docs/ is answerable within seconds, without a restart. A corpus
+error is reported once and the old index keeps serving.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+
+Report = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def refresh_once(settings: Settings, last_error: str | None = None, report: Report = _stderr) -> str | None:
+    """Rebuild the index if the corpus changed; return the error message, if the rebuild failed."""
+    from assistant.embedding import make_embedder
+    from assistant.index import build_index, stale_reasons
+
+    embedder = make_embedder(settings.embedder)
+    reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
+    if not reasons:
+        return None
+    try:
+        build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress=False)
+    except AssistantError as err:
+        if str(err) != last_error:
+            report(f"corpus changed but the index was not rebuilt: {err} (still serving the previous index)")
+        return str(err)
+    report("index rebuilt: " + "; ".join(reasons))
+    return None
+
+
+def watch_corpus(settings: Settings, interval: float = 10.0, report: Report = _stderr) -> threading.Event:
+    """Check the corpus every `interval` seconds in a daemon thread; set the returned event to stop."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        error: str | None = None
+        while not stop.wait(interval):
+            error = refresh_once(settings, error, report)
+
+    threading.Thread(target=loop, name="corpus-watcher", daemon=True).start()
+    return stop

@@ -1,0 +1,38 @@
+"""The corpus watcher rebuilds a changed corpus and reports a bad one once, keeping the old index."""
+
+from __future__ import annotations
+
+from assistant import Settings
+from assistant.embedding import HashEmbedder
+from assistant.index import build_index, live_build
+from assistant.watch import refresh_once
+
+
+def test_an_unchanged_corpus_is_left_alone(fake_settings: Settings) -> None:
+    first = build_index(
+        fake_settings.corpus_dir, fake_settings.index_dir, fake_settings, HashEmbedder(), progress=False
+    )
+    messages: list[str] = []
+    assert refresh_once(fake_settings, report=messages.append) is None
+    assert live_build(fake_settings.index_dir) == first and messages == []
+
+
+def test_a_new_document_is_indexed(fake_settings: Settings) -> None:
+    build_index(fake_settings.corpus_dir, fake_settings.index_dir, fake_settings, HashEmbedder(), progress=False)
+    (fake_settings.corpus_dir / "docs" / "memo.txt").write_text("A short memo about nickel.\n", "utf-8")
+    messages: list[str] = []
+    assert refresh_once(fake_settings, report=messages.append) is None
+    assert messages == ["index rebuilt: docs/memo.txt added"]
+
+
+def test_a_bad_corpus_is_reported_once_and_the_old_index_stays(fake_settings: Settings) -> None:
+    first = build_index(
+        fake_settings.corpus_dir, fake_settings.index_dir, fake_settings, HashEmbedder(), progress=False
+    )
+    (fake_settings.corpus_dir / "docs" / "empty.txt").write_text("", "utf-8")
+    messages: list[str] = []
+    error = refresh_once(fake_settings, report=messages.append)
+    assert error is not None and "empty document" in error
+    assert refresh_once(fake_settings, error, report=messages.append) == error
+    assert len(messages) == 1 and "still serving the previous index" in messages[0]
+    assert live_build(fake_settings.index_dir) == first
