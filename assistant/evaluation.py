@@ -1,4 +1,4 @@
-"""Judge-free evaluation: a question set, the scoring rules, the metrics and the runs.
+"""Judge-free evaluation: a question set, the scoring rules and the runs (metrics: assistant.metrics).
 
 An item passes when none of these rules fails (each failure is one reason in the results):
 - abstention: an `unanswerable` item must be abstained, any other must not be;
@@ -9,7 +9,6 @@ An item passes when none of these rules fails (each failure is one reason in the
   half its length (the sentence splitter cut it in two). Whitespace is collapsed before comparing.
 Retrieval rank: the first chunk of `Assistant.search(question)` (the resolved question for
 follow-ups) that covers an evidence string by the same rule; hit@k and MRR count items with evidence.
-A ratio over zero items is 1.0: nothing failed.
 """
 
 from __future__ import annotations
@@ -18,22 +17,17 @@ import dataclasses
 import datetime as dt
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.errors import CorpusError, InputError
+from assistant.metrics import abstention_scores, hit_rate, mrr, percentile, ratio, squash
 from assistant.records import Answer, Citation, Hit
 
-MATCH_THRESHOLD = 0.6  # LlamaIndex contexts: similarity at which a chunk counts as a reference
 RETRIEVERS = ("dense", "bm25", "hybrid")
-_WORD = re.compile(r"\w+")
-_MARKUP = re.compile(r"\[\d+\]|\*\*|—")
 
 
 class EvalItem(BaseModel):
@@ -137,7 +131,7 @@ def load_questions(path: Path) -> list[EvalItem]:
         try:
             item = EvalItem.model_validate_json(line)
         except ValidationError as err:
-            raise CorpusError(str(path), _first_error(err), number) from None
+            raise CorpusError(str(path), first_error(err), number) from None
         if item.id in seen:
             raise CorpusError(str(path), f"duplicate id {item.id!r}", number)
         seen.add(item.id)
@@ -147,7 +141,8 @@ def load_questions(path: Path) -> list[EvalItem]:
     return items
 
 
-def _first_error(err: ValidationError) -> str:
+def first_error(err: ValidationError) -> str:
+    """The first problem of a validation error as `field.path: message`."""
     first = err.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
     return f"{where}: {first['msg']}" if where else str(first["msg"])
@@ -155,78 +150,19 @@ def _first_error(err: ValidationError) -> str:
 
 def check_evidence(items: Sequence[EvalItem], texts: Mapping[str, str]) -> None:
     """Every evidence string must occur in some document, or the item can never pass."""
-    corpus = [_squash(t) for t in texts.values()]
+    corpus = [squash(t) for t in texts.values()]
     for item in items:
         for evidence in item.evidence:
-            if not any(_squash(evidence) in text for text in corpus):
+            if not any(squash(evidence) in text for text in corpus):
                 raise InputError(f"question {item.id}: evidence not found in any document: {evidence!r}")
-
-
-# --- metrics ----------------------------------------------------------------------------------
-
-
-def ratio(part: float, whole: float) -> float:
-    return part / whole if whole else 1.0
-
-
-def hit_rate(ranks: Sequence[int | None], k: int) -> float:
-    """Share of items whose first relevant chunk is ranked within k."""
-    return ratio(sum(1 for r in ranks if r is not None and r <= k), len(ranks))
-
-
-def mrr(ranks: Sequence[int | None]) -> float:
-    """Mean reciprocal rank of the first relevant chunk (0 when none was retrieved)."""
-    return ratio(sum(1.0 / r for r in ranks if r), len(ranks))
-
-
-def abstention_scores(expected: Sequence[bool], actual: Sequence[bool]) -> tuple[float, float]:
-    """(precision, recall) of abstaining, the positive class being 'the sources cannot answer'."""
-    both = sum(1 for e, a in zip(expected, actual, strict=True) if e and a)
-    return ratio(both, sum(actual)), ratio(both, sum(expected))
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    return float(np.percentile(values, q)) if len(values) else 0.0
-
-
-def tokens(text: str) -> list[str]:
-    return _WORD.findall(_MARKUP.sub(" ", text).lower())
-
-
-def token_f1(prediction: str, reference: str) -> float:
-    """SQuAD-style F1 of the word multisets."""
-    pred, ref = tokens(prediction), tokens(reference)
-    common = sum((Counter(pred) & Counter(ref)).values())
-    if not common:
-        return 1.0 if not pred and not ref else 0.0
-    precision, recall = common / len(pred), common / len(ref)
-    return 2 * precision * recall / (precision + recall)
-
-
-def rouge_l(prediction: str, reference: str) -> float:
-    """ROUGE-L F1: longest common word subsequence over both lengths."""
-    pred, ref = tokens(prediction), tokens(reference)
-    if not pred or not ref:
-        return float(pred == ref)
-    row = [0] * (len(ref) + 1)
-    for word in pred:
-        diagonal = 0
-        for j, other in enumerate(ref, 1):
-            diagonal, row[j] = row[j], diagonal + 1 if word == other else max(row[j], row[j - 1])
-    lcs = row[-1]
-    return 2 * lcs / (len(pred) + len(ref)) if lcs else 0.0
 
 
 # --- scoring ----------------------------------------------------------------------------------
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 def covers(text: str, evidence: str) -> bool:
     """`text` (a quote or chunk) contains the evidence, or is a part of it at least half as long."""
-    text, evidence = _squash(text), _squash(evidence)
+    text, evidence = squash(text), squash(evidence)
     return bool(text) and (evidence in text or (text in evidence and 2 * len(text) >= len(evidence)))
 
 
@@ -357,108 +293,3 @@ def shortfalls(
     low = [f"{name} {v[name]:.3f} < {lim}" for name, lim in minimums.items() if lim is not None and v[name] < lim]
     high = [f"{name} {v[name]:.0f} > {lim}" for name, lim in maximums.items() if lim is not None and v[name] > lim]
     return low + high
-
-
-# --- LlamaIndex datasets ----------------------------------------------------------------------
-
-
-class LlamaExample(BaseModel):
-    """A LabelledRagDataExample: the fields scored here (query_by, reference_answer_by are ignored)."""
-
-    query: str
-    reference_contexts: list[str] | None = None
-    reference_answer: str
-
-
-class LlamaDataset(BaseModel):
-    """The JSON that LlamaIndex's `LabelledRagDataset.save_json` writes: `{"examples": [...]}`."""
-
-    examples: list[LlamaExample] = Field(min_length=1)
-
-
-class LlamaResult(BaseModel):
-    query: str
-    answer: str
-    abstained: bool
-    retrieval_rank: int | None
-    token_f1: float
-    rouge_l: float
-    latency_ms: float
-
-
-class LlamaSummary(BaseModel):
-    examples: int
-    k: int
-    match_threshold: float
-    hit_rate: float
-    mrr: float
-    token_f1: float
-    rouge_l: float
-    latency_p50_ms: float
-    latency_p95_ms: float
-
-
-class LlamaRun(BaseModel):
-    summary: LlamaSummary
-    items: list[LlamaResult]
-
-
-def load_llama_dataset(path: Path) -> list[LlamaExample]:
-    """The examples of a LlamaIndex LabelledRagDataset JSON file.
-
-    Read with pydantic against the file format rather than through `llama_index.core.llama_dataset`,
-    which llama-index-core 0.14 no longer ships; the format is unchanged.
-    """
-    try:
-        return LlamaDataset.model_validate_json(path.read_bytes()).examples
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the dataset: {err.strerror}") from None
-    except ValidationError as err:
-        raise InputError(f"{path}: not a LlamaIndex LabelledRagDataset file: {_first_error(err)}") from None
-
-
-def context_matches(chunk: str, context: str, threshold: float = MATCH_THRESHOLD) -> bool:
-    """One text contains the other, or their character similarity or shared words reach `threshold`.
-
-    Texts are lower-cased with whitespace collapsed; shared words are the distinct words of 3+
-    characters common to both, over those of the shorter text (which needs at least 5).
-    """
-    a, b = _squash(chunk).lower(), _squash(context).lower()
-    if not a or not b:
-        return False
-    if a in b or b in a or SequenceMatcher(None, a, b).ratio() >= threshold:
-        return True
-    wa, wb = ({w for w in tokens(t) if len(w) >= 3} for t in (a, b))
-    smaller = min(len(wa), len(wb))
-    return smaller >= 5 and len(wa & wb) / smaller >= threshold
-
-
-def llama_item(bot: Any, example: LlamaExample, k: int, threshold: float) -> LlamaResult:
-    start = time.perf_counter()
-    answer = bot.ask(example.query)
-    latency = (time.perf_counter() - start) * 1000
-    relevant = [any(context_matches(h.chunk.text, c, threshold) for c in example.reference_contexts or [])
-                for h in bot.search(example.query, top_k=k)]  # fmt: skip
-    return LlamaResult(
-        query=example.query, answer=answer.text, abstained=answer.abstained,
-        retrieval_rank=relevant.index(True) + 1 if any(relevant) else None,
-        token_f1=token_f1(answer.text, example.reference_answer),
-        rouge_l=rouge_l(answer.text, example.reference_answer),
-        latency_ms=round(latency, 2),
-    )  # fmt: skip
-
-
-def run_llama(
-    bot: Any, examples: Sequence[LlamaExample], k: int | None = None, threshold: float = MATCH_THRESHOLD
-) -> LlamaRun:
-    """Retrieval hit rate / MRR against reference contexts and answer F1 / ROUGE-L, no judge."""
-    k = k or bot.settings.top_k
-    results = [llama_item(bot, example, k, threshold) for example in examples]
-    ranks, latencies = [r.retrieval_rank for r in results], [r.latency_ms for r in results]
-    summary = LlamaSummary(
-        examples=len(results), k=k, match_threshold=threshold, hit_rate=hit_rate(ranks, k), mrr=mrr(ranks),
-        token_f1=ratio(sum(r.token_f1 for r in results), len(results)),
-        rouge_l=ratio(sum(r.rouge_l for r in results), len(results)),
-        latency_p50_ms=percentile(latencies, 50), latency_p95_ms=percentile(latencies, 95),
-    )  # fmt: skip
-    return LlamaRun(summary=summary, items=results)

@@ -156,7 +156,8 @@ def llama_eval(
     """Index `corpus` separately and score retrieval and answers against the dataset's references."""
     from assistant.api import Assistant
     from assistant.cli import settings_for
-    from assistant.evaluation import load_llama_dataset, run_llama, shortfalls
+    from assistant.evaluation import shortfalls
+    from assistant.llama_dataset import load_llama_dataset, run_llama
 
     examples = load_llama_dataset(dataset)
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:

@@ -7,11 +7,7 @@ and bm25/ (bm25s). A build is written to a new folder and made live by atomicall
 CURRENT, so a reader never sees a half-written index and an interrupted build changes nothing.
 `models/` (next to the builds) holds the ONNX copy of the embedding model that queries use.
 
-Rebuilds are incremental: a text whose vector the live build already holds (same model) is not
-embedded again, and an unchanged document keeps its sentence split (same splitter code), so
-editing one document re-embeds and re-splits only that document.
-The chunk index is exact (IndexFlatIP) up to FLAT_MAX vectors and HNSW above, where exact
-search grows linearly with the corpus (recall@10 against exact search: docs/performance.md).
+Rebuilds are incremental (assistant.incremental); the FAISS index itself is assistant.vectors.
 """
 
 from __future__ import annotations
@@ -32,18 +28,17 @@ from typing import Any
 import numpy as np
 from pydantic import TypeAdapter
 
-import assistant.text as _text_module
 from assistant.config import Settings
 from assistant.corpus import Corpus, hash_inputs, load_corpus, sha256
 from assistant.embedding import Embedder
 from assistant.errors import IndexError_, StaleIndexError
 from assistant.records import Chunk, Document, Fact, Sentence
 from assistant.text import chunk_sentences, split_sentences
+from assistant.vectors import write_faiss
 
 FORMAT = 1
 FAISS_FILE = "default__vector_store.json"
 _REQUIRED = ("corpus.json", "sentences.npy", FAISS_FILE)  # every build has them, checksummed
-FLAT_MAX = 20_000  # chunk vectors up to which search is exact
 _PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
 
@@ -85,7 +80,7 @@ def segment(
 ) -> Segmented:
     """Sentences, chunks and facts (curated + extracted) of every document, with global ids.
 
-    `known(doc)` may return a document's sentences from an earlier split (see Carried).
+    `known(doc)` may return a document's sentences from an earlier split (see assistant.incremental.Carried).
     """
     from assistant.extraction import extract_facts, merge_facts
 
@@ -139,11 +134,13 @@ def _fact_chunk(fact: Fact, sentences: list[Sentence], own: list[int]) -> Chunk:
 
 
 def expected_manifest(corpus_dir: Path, settings: Settings, embedder: Embedder) -> dict[str, Any]:
+    from assistant.incremental import splitter_version  # incremental.py imports this module
+
     return {
         "format": FORMAT,
         "model": embedder.model_id,
         "chunking": {"max_chars": settings.chunk_max_chars, "overlap_sentences": settings.chunk_overlap_sentences},
-        "splitter": _splitter_version(),
+        "splitter": splitter_version(),
         "inputs": hash_inputs(corpus_dir),
     }
 
@@ -169,10 +166,11 @@ def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedde
     ]
     reasons += [f"{name} added" for name in sorted(set(want["inputs"]) - set(have))]
     reasons += [f"{name} removed" for name in sorted(set(have) - set(want["inputs"]))]
-    return reasons + _corrupt_files(build, manifest)
+    return reasons + corrupt_files(build, manifest)
 
 
-def _corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
+def corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
+    """What is wrong with the files of `build` against the checksums of its manifest; [] when nothing."""
     listed = manifest.get("files")
     files: dict[str, Any] = listed if isinstance(listed, dict) else {}
     # a file the manifest does not list would be loaded unverified
@@ -202,6 +200,8 @@ def build_index(
     corpus_dir: Path, index_dir: Path, settings: Settings, embedder: Embedder, progress: bool = True
 ) -> Path:
     """Read, segment, embed and persist the corpus; make the new build live; return its folder."""
+    from assistant.incremental import Carried  # incremental.py imports this module
+
     corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
     index_dir.mkdir(parents=True, exist_ok=True)
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
@@ -245,7 +245,7 @@ def _write_build(
     texts = [c.indexed_text for c in data.chunks] + [s.text for s in data.sentences]
     vectors = _embed(embedder, texts, cache, progress)
     chunk_vectors, sentence_vectors = vectors[: len(data.chunks)], vectors[len(data.chunks) :]
-    _write_faiss(build / FAISS_FILE, chunk_vectors)
+    write_faiss(build / FAISS_FILE, chunk_vectors)
     np.save(build / "sentences.npy", sentence_vectors)
     _write_bm25(build / "bm25", [c.indexed_text for c in data.chunks])
     payload = {
@@ -256,7 +256,7 @@ def _write_build(
     }
     (build / "corpus.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
     manifest = expected_manifest(corpus.root, settings, embedder) | {
-        "versions": {name: _version(name) for name in _PACKAGES},
+        "versions": {name: package_version(name) for name in _PACKAGES},
         "counts": {
             "documents": len(data.documents),
             "sentences": len(data.sentences),
@@ -271,7 +271,8 @@ def _write_build(
     _write_atomic(build / "manifest.json", json.dumps(manifest, indent=2))
 
 
-def _version(package: str) -> str | None:
+def package_version(package: str) -> str | None:
+    """The installed version of `package`, or None if it is not installed."""
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
@@ -288,83 +289,6 @@ def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], p
     for batch in track(batches, description=label, transient=True) if progress else batches:
         cache.update(zip(batch, embedder.embed(batch), strict=True))
     return np.array([cache[t] for t in texts], dtype=np.float32).reshape(len(texts), embedder.dim)
-
-
-@dataclass(frozen=True)
-class Carried:
-    """What a rebuild reuses from the live build: vectors by text, and sentence splits by document."""
-
-    vectors: dict[str, np.ndarray]
-    splits: dict[str, tuple[str, list[dict[str, Any]]]]  # doc_id -> (its text, its sentences)
-
-    @classmethod
-    def from_build(cls, index_dir: Path, embedder: Embedder) -> Carried:
-        """Everything reusable from the live build of `index_dir`; nothing if it is missing or corrupt."""
-        build = live_build(index_dir)
-        try:
-            manifest = json.loads((build / "manifest.json").read_text("utf-8")) if build else {}
-            if build is None or _corrupt_files(build, manifest):
-                return cls({}, {})
-            payload = json.loads((build / "corpus.json").read_text("utf-8"))
-            vectors = _vectors_by_text(build, payload) if manifest.get("model") == embedder.model_id else {}
-        except (OSError, ValueError, RuntimeError, KeyError):
-            return cls({}, {})  # an unreadable old build only costs a full rebuild
-        if vectors and next(iter(vectors.values())).shape != (embedder.dim,):
-            vectors = {}
-        same_splitter = manifest.get("splitter") == _splitter_version()
-        return cls(vectors, _splits(payload) if same_splitter else {})
-
-    def sentences_of(self, doc: Document) -> list[Sentence] | None:
-        text, sentences = self.splits.get(doc.doc_id, (None, []))
-        return [Sentence.model_validate(s) for s in sentences] if text == doc.text and sentences else None
-
-
-def _vectors_by_text(build: Path, payload: dict[str, Any]) -> dict[str, np.ndarray]:
-    import faiss
-
-    chunks = faiss.read_index(str(build / FAISS_FILE))
-    vectors = np.vstack([chunks.reconstruct_n(0, chunks.ntotal), np.load(build / "sentences.npy")])
-    texts = [c.get("search_text") or c["text"] for c in payload["chunks"]] + [s["text"] for s in payload["sentences"]]
-    return dict(zip(texts, vectors, strict=True))
-
-
-def _splits(payload: dict[str, Any]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
-    splits: dict[str, tuple[str, list[dict[str, Any]]]] = {d["doc_id"]: (d["text"], []) for d in payload["documents"]}
-    for sentence in payload["sentences"]:
-        splits[sentence["doc_id"]][1].append(sentence)
-    return splits
-
-
-def _splitter_version() -> str:
-    """The sentence splitter's code and model version: a split is reused only if both are unchanged."""
-    return sha256(Path(_text_module.__file__).read_bytes()) + f" nltk {_version('nltk')}"
-
-
-def faiss_index_for(vectors: np.ndarray, flat_max: int = FLAT_MAX) -> Any:
-    """An inner-product FAISS index of `vectors`: exact up to `flat_max` rows, HNSW above."""
-    import faiss
-
-    dim = vectors.shape[1]
-    index: Any
-    if len(vectors) <= flat_max:
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 256  # stored in the file; recall@10 >= 0.95 needs about 200 (docs/performance.md)
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
-def _write_faiss(path: Path, vectors: np.ndarray) -> None:
-    """Store chunk vectors (normalized; inner product) as FaissVectorStore.persist would.
-
-    Written with faiss directly: importing llama_index costs about 3 s, more than a whole
-    incremental rebuild, and the store adds nothing to a file that is only ever read by faiss.
-    """
-    import faiss
-
-    faiss.write_index(faiss_index_for(vectors), str(path))
 
 
 def _export_query_model(embedder: Embedder, index_dir: Path, data: Segmented) -> None:
@@ -426,7 +350,7 @@ def load_index(index_dir: Path) -> Index:
         manifest = json.loads((build / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError) as err:
         raise IndexError_(f"unreadable manifest in {build}: {err} (run `assistant ingest` to rebuild)") from None
-    if problems := _corrupt_files(build, manifest):
+    if problems := corrupt_files(build, manifest):
         raise StaleIndexError(problems)
     payload = json.loads((build / "corpus.json").read_text("utf-8"))
     data = Segmented(

@@ -219,7 +219,7 @@ def recall_at_10(bot: Any) -> float:
     """
     import faiss
 
-    from assistant.index import faiss_index_for
+    from assistant.vectors import faiss_index_for
 
     vectors = bot.index.faiss.reconstruct_n(0, bot.index.faiss.ntotal)
     hnsw = bot.index.faiss if isinstance(bot.index.faiss, faiss.IndexHNSW) else faiss_index_for(vectors, flat_max=0)

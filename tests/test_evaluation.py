@@ -1,4 +1,4 @@
-"""Evaluation: the scoring rules, the metrics, the question-set format, LlamaIndex datasets, the exit code."""
+"""Evaluation: the scoring rules, the question-set format, the report and the exit code."""
 
 from __future__ import annotations
 
@@ -9,22 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.errors import CorpusError, InputError
-from assistant.evaluation import (
-    EvalItem,
-    abstention_scores,
-    context_matches,
-    covers,
-    hit_rate,
-    load_llama_dataset,
-    load_questions,
-    mrr,
-    pattern_errors,
-    percentile,
-    rouge_l,
-    score,
-    token_f1,
-)
+from assistant.errors import CorpusError
+from assistant.evaluation import EvalItem, covers, load_questions, pattern_errors, score
 from assistant.records import Answer, Citation
 
 TEXT = "The reserve is backed by $10 billion from the bank. An additional $2 billion comes from the private sector."
@@ -109,70 +95,6 @@ def test_a_quote_covers_evidence_when_one_contains_the_other(quote: str, evidenc
     assert covers(quote, evidence) is expected
 
 
-# --- metrics ---------------------------------------------------------------------------------
-
-
-def test_hit_rate_counts_ranks_within_k() -> None:
-    assert hit_rate([1, 3, None, 2], k=2) == 0.5
-
-
-def test_mrr_averages_reciprocal_ranks_with_misses_as_zero() -> None:
-    assert mrr([1, 2, None, 4]) == pytest.approx((1 + 0.5 + 0 + 0.25) / 4)
-
-
-def test_abstention_precision_and_recall() -> None:
-    expected = [True, True, False, False]
-    actual = [True, False, True, False]
-    assert abstention_scores(expected, actual) == (0.5, 0.5)
-    assert abstention_scores([False], [False]) == (1.0, 1.0)  # nothing to abstain on: nothing failed
-
-
-def test_latency_percentiles() -> None:
-    values = [float(v) for v in range(1, 101)]
-    assert percentile(values, 50) == pytest.approx(50.5)
-    assert percentile(values, 95) == pytest.approx(95.05)
-    assert percentile([], 95) == 0.0
-
-
-@pytest.mark.parametrize(
-    ("prediction", "reference", "f1"),
-    [
-        ("the cat sat", "the cat", 0.8),
-        ("The cat [1].", "the **cat**", 1.0),  # citation markers and markdown are not words
-        ("dog", "cat", 0.0),
-    ],
-)
-def test_token_f1(prediction: str, reference: str, f1: float) -> None:
-    assert token_f1(prediction, reference) == pytest.approx(f1)
-
-
-@pytest.mark.parametrize(
-    ("prediction", "reference", "expected"),
-    [
-        ("a b c d", "a c d e", 0.75),  # LCS a c d: 2 * 3 / (4 + 4)
-        ("a b c", "a b c", 1.0),
-        ("c b a", "a b c", 1 / 3),
-        ("x", "a b", 0.0),
-    ],
-)
-def test_rouge_l(prediction: str, reference: str, expected: float) -> None:
-    assert rouge_l(prediction, reference) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(
-    ("chunk", "context", "expected"),
-    [
-        ("the ministerial was held in february", "The Ministerial was held in February.", True),  # similar
-        ("One. The reserve holds minerals for emergencies. Two.", "The reserve holds minerals for emergencies.", True),
-        ("Nations signed a memorandum on minerals refining and recycling today",
-         "Today the nations signed a broad memorandum covering refining, recycling and minerals", True),  # words
-        ("The weather was sunny all week in the capital.", "The reserve holds minerals for emergencies.", False),
-    ],
-)  # fmt: skip
-def test_a_chunk_matches_a_reference_context(chunk: str, context: str, expected: bool) -> None:
-    assert context_matches(chunk, context) is expected
-
-
 # --- question-set format ---------------------------------------------------------------------------
 
 
@@ -204,62 +126,13 @@ def test_a_bad_line_is_an_error_naming_file_and_line(tmp_path: Path, second_line
     assert str(path) in str(err.value) and message in str(err.value)
 
 
-# --- LlamaIndex datasets and the command line --------------------------------------------------------
-
-DOCS = {
-    "river.txt": "The river flooded the valley in April. Farmers moved their cattle to the hills.",
-    "comet.txt": "Astronomers saw a bright comet in the northern sky. It will return in 76 years.",
-    "bakery.txt": "The bakery sells rye bread and cinnamon rolls. It opens at six in the morning.",
-}
-
-
-def rag_dataset(path: Path) -> Path:
-    """A LabelledRagDataset file, in the JSON that LabelledRagDataset.save_json writes."""
-    rows = [
-        ("When did the river flood the valley?", "The river flooded the valley in April.", "In April."),
-        ("How often does the comet return?", "It will return in 76 years.", "Every 76 years."),
-        ("What does the bakery sell?", "The bakery sells rye bread and cinnamon rolls.", "Rye bread and rolls."),
-    ]
-    examples = [
-        {"query": q, "query_by": {"model_name": "", "type": "human"}, "reference_contexts": [c],
-         "reference_answer": a, "reference_answer_by": {"model_name": "gpt-4", "type": "ai"}}
-        for q, c, a in rows
-    ]  # fmt: skip
-    path.write_text(json.dumps({"examples": examples}, indent=4), encoding="utf-8")
-    return path
-
-
-def test_a_llama_dataset_file_is_read(tmp_path: Path) -> None:
-    examples = load_llama_dataset(rag_dataset(tmp_path / "rag_dataset.json"))
-    assert [e.reference_answer for e in examples][0] == "In April."
-    assert examples[1].reference_contexts == ["It will return in 76 years."]
-
-
-def test_a_file_that_is_not_a_llama_dataset_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="not a LlamaIndex LabelledRagDataset file"):
-        load_llama_dataset(write_lines(tmp_path / "bad.json", '{"rows": []}'))
+# --- the command line -----------------------------------------------------------------------------
 
 
 @pytest.fixture
 def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("ASSISTANT_EMBEDDER", "fake")
     return CliRunner()
-
-
-def test_eval_scores_a_llama_dataset_against_a_folder_of_documents(tmp_path: Path, runner: CliRunner) -> None:
-    folder = tmp_path / "plain"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    out = tmp_path / "out"
-    dataset = rag_dataset(tmp_path / "rag.json")
-    args = ["eval", "--llama-dataset", str(dataset), "--corpus", str(folder), "--out", str(out)]
-    result = runner.invoke(app, [*args, "--min-hit-rate", "1.0"])
-    assert result.exit_code == 0, result.output
-    summary = json.loads((out / "results.json").read_text())["summary"]
-    assert summary["examples"] == 3 and summary["hit_rate"] == 1.0 and summary["mrr"] > 0.5
-    assert 0.0 <= summary["token_f1"] <= 1.0 and 0.0 <= summary["rouge_l"] <= 1.0
-    assert "difflib.SequenceMatcher" in (out / "report.md").read_text()
 
 
 def eval_args(tmp_path: Path, corpus: Path, questions: Path) -> list[str]:
