@@ -10,10 +10,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from assistant.index import Index
-from assistant.lexicon import Lexicon, stems
+from assistant.lexicon import stems
 from assistant.prompts import render
 from assistant.records import (
     Answer,
@@ -22,57 +20,25 @@ from assistant.records import (
     Citation,
     Computed,
     Declined,
-    Hit,
+    Mention,
     Sentence,
 )
 
-UNKNOWN_TERM_WEIGHT = 0.6  # share of the top IDF given to a question word the corpus never uses
-DENSE_WEIGHT, LEXICAL_WEIGHT, TYPE_BONUS, CONTEXT_WEIGHT, MISSING_TYPE_FACTOR = 0.55, 0.45, 0.08, 0.5, 0.75
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (
-        re.compile(r"\b(when|what date|which date|what day)\b", re.I),
-        re.compile(
-            rf"\b(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}|\bwithin\s+\d+\s+\w+|\b(?:{_MONTHS})\s+\d{{4}}|\b(?:19|20)\d\d\b"
-        ),
-    ),
-    (
-        re.compile(r"\b(what (share|percentage|percent|proportion)|how much of)\b", re.I),
-        re.compile(r"\d+(?:\.\d+)?%(?:\s+to\s+\d+(?:\.\d+)?%)?"),
-    ),
-    (
-        re.compile(r"\b(how much|what amount|how large|funding|funded|backed)\b", re.I),
-        re.compile(r"[$€£]\s?\d[\d,.]*(?:\s+(?:billion|million|trillion))?"),
-    ),
-    (re.compile(r"\bhow many\b", re.I), re.compile(r"\b\d[\d,]*\s+[a-z]+")),
-    (
-        re.compile(r"\b(who|whom|which (person|official|country|countries|nations?))\b", re.I),
-        re.compile(r"(?:[A-Z][\w’'.-]*|of)(?:\s+(?:of\s+)?[A-Z][\w’'.-]*)+"),
-    ),
-]
-# a figure, but not a span of time: "60 days" does not answer "what is the population"
-_NUMBER = re.compile(r"\b\d[\d,.]*\b(?!\s*(?:days|weeks|months|years)\b)")
-_DATE = re.compile(rf"\b(?:{_MONTHS})\b|\b(?:19|20)\d\d\b|\b\d+\s+(?:days|weeks|months|years)\b")
-_REQUIRED_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"\b(when|what date|which date|what day|date of|what year|which year)\b", re.I), _DATE),
-    (
-        re.compile(
-            r"\b(how many|how much|what(?:'s| is| was| are| were)?(?: the)?(?: \w+)? "
-            r"(rate|level|amount|number|size|price|cost|percentage|share|population)"
-            r"|at what (rate|level|price))\b",
-            re.I,
-        ),
-        _NUMBER,
-    ),
-]
-_LEADING = re.compile(r"^(?:(?:On|In|The|A|An|By|For|At|Under|While|Even|Now|This|That)\s+)+")
+# A short answer is a mention at most this many characters from a question word in the sentence.
+FOCUS_REACH = 200
+_CALENDAR = re.compile(
+    r"\b(?:1[0-9]|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
 
 
 @dataclass(frozen=True)
 class Scored:
+    """A candidate sentence with the scorer's probability that it answers the question."""
+
     position: int
     sentence: Sentence
     score: float
+    typed: tuple[Mention, ...] = ()
 
 
 @dataclass
@@ -99,130 +65,53 @@ class CitationBook:
 
 def is_heading(index: Index, position: int) -> bool:
     """A short line standing alone as its paragraph, without closing punctuation."""
-    sentences = index.data.sentences
-    s = sentences[position]
-    alone = all(
-        o.paragraph != s.paragraph or o.doc_id != s.doc_id
-        for o in (
-            sentences[position - 1] if position else None,
-            sentences[position + 1] if position + 1 < len(sentences) else None,
-        )
-        if o is not None
-    )
-    return alone and len(s.text.split()) <= 14 and not s.text.rstrip("”\"'").endswith((".", "!", ":"))
+    return index.layout.heading[position]
 
 
-def answer_type(question: str) -> re.Pattern[str] | None:
-    """The pattern an answer to this question should contain (a date, figure, name...), if any."""
-    return next((pattern for trigger, pattern in _ANSWER_TYPES if trigger.search(question)), None)
+def focus(question: str, best: Scored) -> str | None:
+    """The mention of the asked type nearest the question's words in the best sentence, if any.
 
-
-def required_type(question: str) -> re.Pattern[str] | None:
-    """A date or figure the answer cannot do without ("what rate", "date of birth", "how many")."""
-    return next((pattern for trigger, pattern in _REQUIRED_TYPES if trigger.search(question)), None)
-
-
-def term_weights(lexicon: Lexicon, question: str) -> dict[str, float]:
-    """IDF weight of each question term; a term the corpus never uses gets the highest weight."""
-    weights = {t: lexicon.idf(t) for t in lexicon.query_terms(question)}
-    return weights | {f"?{t}": UNKNOWN_TERM_WEIGHT * lexicon.max_idf() for t in lexicon.unknown_terms(question)}
-
-
-def score_sentences(index: Index, lexicon: Lexicon, question: str, vector: np.ndarray, hits: list[Hit]) -> list[Scored]:
-    """Sentences of the retrieved chunks, scored by meaning, shared rare terms and answer type.
-
-    A FAQ-style question line that matches passes its score on to the line that answers it.
+    No short answer is better than a wrong one: without a typed mention there is none.
     """
-    positions = list(dict.fromkeys(p for hit in hits for p in hit.chunk.sentence_ids))
-    positions += [p + 1 for p in positions if _is_question_line(index, p) and p + 1 not in positions]
-    if not positions:
-        return []
-    weights = term_weights(lexicon, question)
-    dense = index.sentence_vectors[positions] @ vector
-    raw = {}
-    for p, cosine in zip(positions, dense, strict=True):
-        lexical = _overlap(weights, set(stems(index.data.sentences[p].text)), _context_stems(index, p))
-        raw[p] = DENSE_WEIGHT * float(cosine) + LEXICAL_WEIGHT * lexical
-    for p in positions:
-        if _is_question_line(index, p) and p + 1 in raw:
-            raw[p + 1] = max(raw[p + 1], raw[p])
-    scored = [Scored(p, index.data.sentences[p], _adjust(index, p, raw[p], question)) for p in positions]
-    return sorted(scored, key=lambda s: -s.score)
-
-
-def _is_question_line(index: Index, position: int) -> bool:
-    sentences = index.data.sentences
-    return (
-        sentences[position].text.endswith("?")
-        and position + 1 < len(sentences)
-        and sentences[position + 1].doc_id == sentences[position].doc_id
-    )
-
-
-def _adjust(index: Index, position: int, score: float, question: str) -> float:
-    """Reward the expected kind of answer, penalise its absence, headings and question lines."""
-    text = index.data.sentences[position].text
-    wanted, required = answer_type(question), required_type(question)
-    if wanted is not None and wanted.search(text):
-        score += TYPE_BONUS
-    if required is not None and not required.search(text):
-        score *= MISSING_TYPE_FACTOR
-    if is_heading(index, position) or text.endswith("?"):
-        score *= 0.7
-    return score
-
-
-def _context_stems(index: Index, position: int) -> set[str]:
-    """Stems of what a sentence leans on: the previous sentence of its paragraph ("This
-    initiative is backed by...") and the heading of its section."""
-    context: set[str] = set()
-    here = index.data.sentences[position]
-    if position > 0:
-        prev = index.data.sentences[position - 1]
-        if prev.doc_id == here.doc_id and prev.paragraph == here.paragraph:
-            context |= set(stems(prev.text))
-    heading = _heading_before(index, position - 1) if position > 0 else None
-    if heading is not None and heading.doc_id == here.doc_id:
-        context |= set(stems(heading.text))
-    return context
-
-
-def _overlap(weights: dict[str, float], own: set[str], context: set[str]) -> float:
-    """IDF-weighted share of question terms found; a term found only in the context counts half."""
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    found = sum(w if t in own else CONTEXT_WEIGHT * w if t in context else 0.0 for t, w in weights.items())
-    return found / total
-
-
-def focus(question: str, sentence: str) -> str | None:
-    """The part of `sentence` that answers the question (a name, date, figure), if one stands out."""
-    wanted = answer_type(question)
-    if wanted is None:
+    if not best.typed:
         return None
+    text, base = best.sentence.text, best.sentence.start
     asked = set(stems(question))
-    for match in wanted.finditer(sentence):
-        text = _LEADING.sub("", match.group()).strip(" ,.")
-        if text and not set(stems(text)) <= asked and not re.fullmatch(_MONTHS, text):
-            return text
-    return None
+    anchors = [m.start() for m in re.finditer(r"[A-Za-z0-9]+", text) if set(stems(m.group())) & asked]
+
+    def distance(m: Mention) -> int:
+        lo, hi = m.start - base, m.end - base
+        return min((max(lo - a, a - hi, 0) for a in anchors), default=0)
+
+    nearest = min(best.typed, key=lambda m: (distance(m), m.start))
+    return nearest.text.strip(" ,.;:") if distance(nearest) <= FOCUS_REACH else None
+
+
+def states_date(answer_focus: str | None) -> bool:
+    """A short answer that is a calendar date (a month or a year), not a span like "30 days"."""
+    return answer_focus is not None and _CALENDAR.search(answer_focus) is not None
 
 
 def compose(
-    question: str, scored: list[Scored], index: Index, prompts: Path, max_citations: int, threshold: float
+    question: str,
+    scored: list[Scored],
+    index: Index,
+    prompts: Path,
+    max_citations: int,
+    threshold: float,
+    support_ratio: float = 0.5,
 ) -> Answer:
-    """An extractive answer from the best sentences, or an abstention when the best is too weak."""
+    """An extractive answer from the best sentences, or an abstention when the best is too unlikely."""
     if not scored or scored[0].score < threshold:
         return abstain(question, scored, index, prompts)
     best = scored[0]
-    floor = max(threshold, best.score * 0.8)
+    floor = max(threshold, best.score * support_ratio)
     chosen = [best] + [s for s in scored[1:] if s.score >= floor and not is_heading(index, s.position)][
         : max_citations - 1
     ]
     book = CitationBook(index)
     lines = [f"{s.sentence.text} [{book.cite_sentence(s.sentence)}]" for s in chosen]
-    short = focus(question, best.sentence.text)
+    short = focus(question, best)
     direct = render(prompts, "direct", focus=short, statement=lines[0]) if short else lines[0]
     support = render(prompts, "support", statements="\n".join(f"- {line}" for line in lines[1:])) if lines[1:] else ""
     text = render(prompts, "answer", direct=direct, support=support)
@@ -245,13 +134,12 @@ def abstain(question: str, scored: list[Scored], index: Index, prompts: Path) ->
 
 
 def _heading_before(index: Index, position: int) -> Sentence | None:
-    doc_id = index.data.sentences[position].doc_id
-    for p in range(position, -1, -1):
-        if index.data.sentences[p].doc_id != doc_id:
-            return None
-        if p > 0 and is_heading(index, p):  # the document title (p == 0) is not a topic
-            return index.data.sentences[p]
-    return None
+    """The section heading a sentence falls under (itself if it is one); a document's title is not a topic."""
+    layout = index.layout
+    if layout.heading[position] and position > layout.first[position]:
+        return index.data.sentences[position]
+    section = layout.section[position]
+    return index.data.sentences[section] if section >= 0 else None
 
 
 def compose_calculation(

@@ -3,25 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.answer import Scored, compose, compose_calculation, is_heading, score_sentences
+import numpy as np
+
+from assistant.answer import Scored, compose, compose_calculation, focus, is_heading, states_date
 from assistant.config import Settings
 from assistant.embedding import Embedder, make_embedder
 from assistant.errors import AssistantError, InputError
+from assistant.features import Candidate, candidates, names_absent
 from assistant.index import Index, ensure_index, live_build, load_index
 from assistant.lexicon import Lexicon
-from assistant.records import Answer, Declined, Hit, Sentence
+from assistant.records import Answer, Computed, Declined, Hit
 from assistant.retrieval import Mode, retrieve
+from assistant.scorer import Scorer, load_scorer
+from assistant.understanding import Query
+
+log = logging.getLogger(__name__)
 
 # How often `ask` looks for a newer live build of the index (reading one small file).
 REFRESH_SECONDS = 2.0
-# A declined calculation shows the closest sentence only if it is at least this related.
-RELATED_ABOVE = 0.25
+# A declined calculation shows the closest sentence only if its probability is at least this share of the threshold.
+RELATED_ABOVE = 0.5
+# A calculation is shown only if one of its inputs is stated among this many best candidate sentences.
+RELEVANT_TOP = 6
+# Intents that need arithmetic: a date from "within N days", days left/since/between, sums, shares, ratios.
+ARITHMETIC = frozenset(
+    {
+        "due_date", "days_remaining", "days_since", "has_passed", "days_between", "first_deadline",
+        "money_sum", "money_difference", "money_ratio", "money_share", "share_complement", "growth_multiplier",
+    }
+)  # fmt: skip
+DATED = frozenset({"due_date", "first_deadline"})  # answered by a sentence that states the date outright
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # C0 controls, DEL, lone surrogates (not JSON-encodable)
 
 
@@ -75,6 +93,7 @@ class Assistant:
     embedder: Embedder
     lexicon: Lexicon
     aliases: Any
+    scorer: Scorer = field(default_factory=load_scorer)
     _newer: Assistant | None = field(default=None, repr=False, compare=False)
     _checked_at: float = field(default=0.0, repr=False, compare=False)
 
@@ -85,6 +104,7 @@ class Assistant:
         rebuild: bool = True,
         progress: bool = False,
         embedder: Embedder | None = None,
+        scorer: Scorer | None = None,
     ) -> Assistant:
         """Open the index for `settings` (default: from the environment), rebuilding it if stale."""
         from assistant.aliases import PACKAGED_ALIASES, load_aliases
@@ -94,7 +114,8 @@ class Assistant:
         index = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
         lexicon = Lexicon.build(s.text for s in index.data.sentences)
         alias_files = [PACKAGED_ALIASES, settings.corpus_dir / "aliases.yaml"]
-        return cls(settings, index, embedder, lexicon, load_aliases([p for p in alias_files if p.is_file()]))
+        aliases = load_aliases([p for p in alias_files if p.is_file()])
+        return cls(settings, index, embedder, lexicon, aliases, scorer or load_scorer())
 
     def current(self) -> Assistant:
         """This Assistant, or one on the build that went live since it was loaded (checked every few s)."""
@@ -120,24 +141,79 @@ class Assistant:
         return self.current()._ask(question, history, today)
 
     def _ask(self, question: str, history: list[dict[str, Any]] | None, today: dt.date | None) -> Answer:
-        from assistant.calculator import calculate
-        from assistant.conversation import resolve
-
         text = clean_question(question, self.settings.max_question_chars)
         today = today or dt.date.today()
-        facts = self.index.data.facts
-        query = resolve(text, clean_history(history), facts, self.aliases)
-        outcome = calculate(query, facts, today)
-        if isinstance(outcome, Declined):
-            related = self._closest_sentence(self._expand(query.text))
-            answer = compose_calculation(text, outcome, self.index, self.settings.prompts_dir, related)
-        elif outcome is not None:
-            answer = compose_calculation(text, outcome, self.index, self.settings.prompts_dir)
-        else:
-            answer = self._extractive(text, self._expand(query.text))
+        query = self._understand(text, clean_history(history))
+        # A question that names something the corpus never mentions is declined outright: on the
+        # fitting data 71% of such questions are unanswerable (evals/fit_scorer.py reports it).
+        scored = [] if names_absent(self.lexicon, query.text) else self._scored(self._expand(query.text))
+        s = self.settings
+        extractive = compose(
+            text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio
+        )
+        answer = self._with_calculation(text, query, scored, extractive, today)
         return answer.model_copy(
             update={"resolved_question": query.text if query.text != text else None, "as_of": today}
         )
+
+    def _understand(self, text: str, history: list[dict[str, str]]) -> Query:
+        """Intent, names and the follow-up rewrite; rules that fail leave the question as asked."""
+        from assistant.conversation import resolve
+
+        try:
+            return resolve(text, history, self.index.data.facts, self.aliases)
+        except Exception:  # noqa: BLE001 -- understanding only adds to retrieval; never fail an answer over it
+            log.exception("question understanding failed on %r; answering from retrieval alone", text)
+            return Query(question=text, text=text)
+
+    def _with_calculation(
+        self, text: str, query: Query, scored: list[Scored], extractive: Answer, today: dt.date
+    ) -> Answer:
+        """The calculator's answer where the question asks for arithmetic the sentences do not state outright.
+
+        A calculation that cannot be done never replaces an extractive answer; its refusal is
+        shown only when retrieval found nothing that answers either.
+        """
+        from assistant.calculator import calculate
+
+        arithmetic = query.intent in ARITHMETIC and not (
+            query.intent in DATED and self._states_date(text, scored, extractive)
+        )
+        if not arithmetic and not extractive.abstained:
+            return extractive
+        try:
+            outcome = calculate(query, self.index.data.facts, today)
+        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the extractive answer
+            log.exception("calculator failed on %r; answering from retrieval alone", text)
+            return extractive
+        prompts = self.settings.prompts_dir
+        if isinstance(outcome, Computed) and arithmetic and self._relevant(outcome, scored):
+            return compose_calculation(text, outcome, self.index, prompts)
+        if isinstance(outcome, Declined) and extractive.abstained and query.intent is not None:
+            related = next((c.sentence for c in scored if not is_heading(self.index, c.position)), None)
+            return compose_calculation(
+                text,
+                outcome,
+                self.index,
+                prompts,
+                related if scored and scored[0].score >= RELATED_ABOVE * self._threshold() else None,
+            )
+        return extractive
+
+    def _states_date(self, text: str, scored: list[Scored], extractive: Answer) -> bool:
+        return not extractive.abstained and bool(scored) and states_date(focus(text, scored[0]))
+
+    def _relevant(self, outcome: Computed, scored: list[Scored]) -> bool:
+        """At least one input of the calculation is stated by a sentence among the best candidates."""
+        top = [c.sentence for c in scored[:RELEVANT_TOP]]
+        return any(
+            s.doc_id == u.fact.doc and (u.fact.start or 0) < s.end and s.start < (u.fact.end or 0)
+            for u in outcome.uses
+            for s in top
+        )
+
+    def _threshold(self) -> float:
+        return self.settings.abstain_below if self.settings.abstain_below is not None else self.scorer.threshold
 
     def search(self, text: str, top_k: int | None = None, mode: Mode | None = None) -> list[Hit]:
         """The retrieved chunks for `text` (hybrid, dense or bm25)."""
@@ -158,23 +234,21 @@ class Assistant:
         canonical = self.aliases.canonical(text)
         return text if canonical == text.lower().replace("’", "'") else f"{text} ({canonical})"
 
-    def _scored(self, query_text: str) -> list[Scored]:
-        """Candidate sentences for a query, best first ([] when no question word is in the corpus)."""
+    def candidates(self, query_text: str) -> list[Candidate]:
+        """Candidate sentences for a query with their features ([] when no question word is in the corpus)."""
         vector = self.embedder.embed([query_text])[0]
         terms = self.lexicon.query_terms(query_text)
         if not terms:
             return []
-        hits = retrieve(
-            self.index, query_text, vector, self.settings.top_k, self.settings.retriever, self.settings.rrf_k, terms
-        )
-        return score_sentences(self.index, self.lexicon, query_text, vector, hits)
-
-    def _closest_sentence(self, query_text: str) -> Sentence | None:
-        """The best non-heading sentence on the subject, shown beside a declined calculation."""
-        scored = [s for s in self._scored(query_text) if not is_heading(self.index, s.position)]
-        return scored[0].sentence if scored and scored[0].score >= RELATED_ABOVE else None
-
-    def _extractive(self, question: str, query_text: str) -> Answer:
-        scored = self._scored(query_text)
         s = self.settings
-        return compose(question, scored, self.index, s.prompts_dir, s.max_citations, s.abstain_below)
+        hits = retrieve(self.index, query_text, vector, s.top_k, s.retriever, s.rrf_k, terms)
+        return candidates(self.index, self.lexicon, query_text, vector, hits)
+
+    def _scored(self, query_text: str) -> list[Scored]:
+        """Candidate sentences, most likely to answer first."""
+        found = self.candidates(query_text)
+        if not found:
+            return []
+        probabilities = self.scorer.probabilities(np.vstack([c.features for c in found]))
+        scored = [Scored(c.position, c.sentence, float(p), c.typed) for c, p in zip(found, probabilities, strict=True)]
+        return sorted(scored, key=lambda c: (-c.score, c.position))

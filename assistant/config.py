@@ -25,8 +25,8 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     max_question_chars: int = Field(default=1000, ge=10)
     max_citations: int = Field(default=3, ge=1)
-    # Best-sentence score below which the composer abstains. Chosen by sweeping the question sets
-    # (evals/threshold_sweep.py; figures in evals/README.md), not by guess.
-    abstain_below: float = Field(default=0.42, ge=0.0, le=1.5)
+    # Probability (that the best sentence answers) below which the composer abstains. None: the
+    # threshold fitted with the scorer (evals/fit_scorer.py; curve in evals/README.md).
+    abstain_below: float | None = Field(default=None, ge=0.0, le=1.0)
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     embedder: Literal["minilm", "fake"] = "minilm"

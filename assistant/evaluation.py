@@ -6,9 +6,13 @@ An item passes when none of these rules fails (each failure is one reason in the
   (case-insensitive), and no `expect_none` regex does;
 - citations: every quote equals `document.text[start:end]`;
 - evidence: every `evidence` string is cited: a quote contains it, or it contains a quote at least
-  half its length (the sentence splitter cut it in two). Whitespace is collapsed before comparing.
+  half its length (the sentence splitter cut it in two). Whitespace is collapsed before comparing;
+- any evidence: when `evidence_any` is given, at least one of its strings is cited by that same rule
+  (a SQuAD question has several accepted answer spans; citing one of them is enough).
 Retrieval rank: the first chunk of `Assistant.search(question)` (the resolved question for
-follow-ups) that covers an evidence string by the same rule; hit@k and MRR count items with evidence.
+follow-ups) that covers an evidence string (of `evidence` or `evidence_any`) by the same rule; hit@k
+and MRR count items with evidence. HasAns / NoAns accuracy: the accuracy over the answerable items /
+over the `unanswerable` ones (SQuAD 2.0's split of its figures).
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from assistant.errors import CorpusError, InputError
-from assistant.metrics import abstention_scores, hit_rate, mrr, percentile, ratio, squash
+from assistant.metrics import abstention_scores, answerability_accuracy, hit_rate, mrr, percentile, ratio, squash
 from assistant.records import Answer, Citation, Hit
 
 RETRIEVERS = ("dense", "bm25", "hybrid")
@@ -43,10 +48,11 @@ class EvalItem(BaseModel):
     expect_any: list[str] = []
     expect_none: list[str] = []
     evidence: list[str] = []
+    evidence_any: list[str] = []
     unanswerable: bool = False
     note: str | None = None
 
-    @field_validator("evidence", "expect_all", "expect_any", "expect_none", mode="before")
+    @field_validator("evidence", "evidence_any", "expect_all", "expect_any", "expect_none", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -63,9 +69,14 @@ class EvalItem(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> EvalItem:
-        if self.unanswerable and self.evidence:
+        if self.unanswerable and (self.evidence or self.evidence_any):
             raise ValueError("an unanswerable item cannot expect evidence")
         return self
+
+    @property
+    def all_evidence(self) -> list[str]:
+        """Every evidence string of the item: `evidence` then `evidence_any`."""
+        return [*self.evidence, *self.evidence_any]
 
 
 class ItemResult(BaseModel):
@@ -83,6 +94,7 @@ class ItemResult(BaseModel):
     reasons: list[str]
     citations_valid: int
     evidence: list[str]
+    evidence_any: list[str] = []
     evidence_cited: bool | None  # None: the item expects no evidence
     retrieval_rank: int | None  # None: no evidence among the top k (or none expected)
     latency_ms: float
@@ -106,6 +118,10 @@ class Summary(BaseModel):
     mrr: float
     abstention_precision: float
     abstention_recall: float
+    hasans_questions: int = 0
+    hasans_accuracy: float = 1.0
+    noans_questions: int = 0
+    noans_accuracy: float = 1.0
     latency_p50_ms: float
     latency_p95_ms: float
     categories: dict[str, CategoryScore]
@@ -114,6 +130,37 @@ class Summary(BaseModel):
 class Run(BaseModel):
     summary: Summary
     items: list[ItemResult]
+
+
+class SuiteEntry(BaseModel):
+    """One corpus the project gates on: a line of evals/suites.yaml (paths relative to that file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    corpus: Path
+    questions: Path | None = None  # None: <corpus>/questions.jsonl
+    min_accuracy: float = Field(0.0, ge=0.0, le=1.0)
+    min_hasans: float = Field(0.0, ge=0.0, le=1.0)
+    min_noans: float = Field(0.0, ge=0.0, le=1.0)
+    min_citation_validity: float = Field(0.0, ge=0.0, le=1.0)
+
+    @property
+    def questions_file(self) -> Path:
+        return self.questions or self.corpus / "questions.jsonl"
+
+    def minimums(self) -> dict[str, float | None]:
+        """The thresholds keyed by the Summary figure they bound."""
+        return {"accuracy": self.min_accuracy, "hasans_accuracy": self.min_hasans,
+                "noans_accuracy": self.min_noans, "citation_validity": self.min_citation_validity}  # fmt: skip
+
+    def missing(self) -> list[Path]:
+        """The inputs that do not exist (a suite being written may not have them yet)."""
+        return [p for p in (self.corpus / "docs", self.questions_file) if not p.exists()]
+
+
+class SuiteFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    suites: list[SuiteEntry] = Field(min_length=1)
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -141,6 +188,31 @@ def load_questions(path: Path) -> list[EvalItem]:
     return items
 
 
+def load_suites(path: Path, only: Sequence[str] = ()) -> list[SuiteEntry]:
+    """The entries of a suites file (all, or those named in `only`), paths resolved against its folder."""
+    if not path.is_file():
+        raise InputError(f"suites file not found: {path}")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = SuiteFile.model_validate(raw).suites
+    except yaml.YAMLError as err:
+        raise CorpusError(str(path), f"not valid YAML: {err}") from None
+    except ValidationError as err:
+        raise CorpusError(str(path), first_error(err)) from None
+    names = [e.name for e in entries]
+    if len(set(names)) < len(names):
+        raise CorpusError(str(path), f"duplicate suite names in {names}")
+    unknown = sorted(set(only) - set(names))
+    if unknown:
+        raise InputError(f"--only {', '.join(unknown)}: no such suite in {path} (there are: {', '.join(names)})")
+    return [_resolved(e, path.parent) for e in entries if not only or e.name in only]
+
+
+def _resolved(entry: SuiteEntry, base: Path) -> SuiteEntry:
+    paths = {"corpus": base / entry.corpus, "questions": base / entry.questions if entry.questions else None}
+    return entry.model_copy(update={k: v.resolve() if v else v for k, v in paths.items()})
+
+
 def first_error(err: ValidationError) -> str:
     """The first problem of a validation error as `field.path: message`."""
     first = err.errors()[0]
@@ -152,7 +224,7 @@ def check_evidence(items: Sequence[EvalItem], texts: Mapping[str, str]) -> None:
     """Every evidence string must occur in some document, or the item can never pass."""
     corpus = [squash(t) for t in texts.values()]
     for item in items:
-        for evidence in item.evidence:
+        for evidence in item.all_evidence:
             if not any(squash(evidence) in text for text in corpus):
                 raise InputError(f"question {item.id}: evidence not found in any document: {evidence!r}")
 
@@ -188,6 +260,19 @@ def missing_evidence(item: EvalItem, citations: Sequence[Citation]) -> list[str]
     return [e for e in item.evidence if not any(covers(c.quote, e) for c in citations)]
 
 
+def any_evidence_cited(item: EvalItem, citations: Sequence[Citation]) -> bool:
+    """True when `evidence_any` is empty or some citation covers one of its strings."""
+    return not item.evidence_any or any(covers(c.quote, e) for e in item.evidence_any for c in citations)
+
+
+def evidence_errors(item: EvalItem, citations: Sequence[Citation]) -> list[str]:
+    """One reason per `evidence` string not cited, and one when no `evidence_any` string is."""
+    errors = [f"evidence not cited: {e!r}" for e in missing_evidence(item, citations)]
+    if not any_evidence_cited(item, citations):
+        errors.append(f"none of the evidence cited: {item.evidence_any!r}")
+    return errors
+
+
 def score(item: EvalItem, answer: Answer, texts: Mapping[str, str]) -> list[str]:
     """The reasons this answer fails the item; empty when it passes."""
     if item.unanswerable != answer.abstained:
@@ -197,7 +282,7 @@ def score(item: EvalItem, answer: Answer, texts: Mapping[str, str]) -> list[str]
         reasons = []
     reasons += pattern_errors(item, answer.text)
     reasons += citation_errors(answer.citations, texts)
-    reasons += [f"evidence not cited: {e!r}" for e in missing_evidence(item, answer.citations)]
+    reasons += evidence_errors(item, answer.citations)
     return reasons
 
 
@@ -229,13 +314,14 @@ def ask_item(bot: Any, item: EvalItem, today: dt.date | None) -> tuple[Answer, f
 def run_item(bot: Any, item: EvalItem, texts: Mapping[str, str], k: int, today: dt.date | None) -> ItemResult:
     answer, latency = ask_item(bot, item, today)
     reasons = score(item, answer, texts)
-    rank = evidence_rank(bot.search(answer.resolved_question or item.question, top_k=k), item.evidence)
+    rank = evidence_rank(bot.search(answer.resolved_question or item.question, top_k=k), item.all_evidence)
     return ItemResult(
         id=item.id, category=item.category, question=item.question, resolved_question=answer.resolved_question,
         answer=answer.text, abstained=answer.abstained, expected_abstain=item.unanswerable,
         citations=answer.citations, passed=not reasons, reasons=reasons,
         citations_valid=len(answer.citations) - len(citation_errors(answer.citations, texts)),
-        evidence=item.evidence, evidence_cited=not missing_evidence(item, answer.citations) if item.evidence else None,
+        evidence=item.evidence, evidence_any=item.evidence_any,
+        evidence_cited=not evidence_errors(item, answer.citations) if item.all_evidence else None,
         retrieval_rank=rank, latency_ms=round(latency, 2),
     )  # fmt: skip
 
@@ -262,8 +348,10 @@ def run(
 
 def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
     """The headline figures of a run and the accuracy of each category."""
-    ranks = [r.retrieval_rank for r in results if r.evidence]
-    cited = [bool(r.evidence_cited) for r in results if r.evidence]
+    ranks = [r.retrieval_rank for r in results if r.evidence or r.evidence_any]
+    cited = [bool(r.evidence_cited) for r in results if r.evidence_cited is not None]
+    unanswerable = [r.expected_abstain for r in results]
+    hasans, noans = answerability_accuracy(unanswerable, [r.passed for r in results])
     precision, recall = abstention_scores([r.expected_abstain for r in results], [r.abstained for r in results])
     latencies = [r.latency_ms for r in results]
     return Summary(
@@ -272,6 +360,8 @@ def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
         citation_validity=ratio(sum(r.citations_valid for r in results), sum(len(r.citations) for r in results)),
         evidence_recall=ratio(sum(cited), len(cited)), hit_rate=hit_rate(ranks, k), mrr=mrr(ranks),
         abstention_precision=precision, abstention_recall=recall,
+        hasans_questions=unanswerable.count(False), hasans_accuracy=hasans,
+        noans_questions=unanswerable.count(True), noans_accuracy=noans,
         latency_p50_ms=percentile(latencies, 50), latency_p95_ms=percentile(latencies, 95),
         categories=category_scores(results),
     )  # fmt: skip

@@ -1,7 +1,8 @@
-"""`assistant eval`: run a question set (or a LlamaIndex dataset), write the report, gate on thresholds.
+"""`assistant eval`: run a question set, a suite of them or a LlamaIndex dataset; report; gate on thresholds.
 
 Writes into --out: results.json (every answer, its citations, pass or the reasons for failing),
-report.md and PNG charts. Heavy libraries (matplotlib, the model, llama_index) load lazily.
+report.md and PNG charts; with --suite one such folder per corpus and suite.md, the table of all.
+Heavy libraries (matplotlib, the model, llama_index) load lazily.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import re
 import shutil
 import sys
 import tempfile
+import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,8 +24,11 @@ from assistant.config import PROJECT_ROOT
 
 DEFAULT_QUESTIONS = PROJECT_ROOT / "evals" / "questions.jsonl"
 DEFAULT_OUT = PROJECT_ROOT / "evals" / "out"
+DEFAULT_SUITES = PROJECT_ROOT / "evals" / "suites.yaml"
 _FIGURES = (
     "accuracy",
+    "hasans_accuracy",
+    "noans_accuracy",
     "citation_validity",
     "evidence_recall",
     "hit_rate",
@@ -62,7 +68,15 @@ def eval_command(
         float, typer.Option("--match-threshold", min=0.0, max=1.0, help="LlamaIndex context match")
     ] = 0.6,
     no_charts: Annotated[bool, typer.Option("--no-charts", help="Skip the PNG charts")] = False,
+    suite: Annotated[
+        Path | None, typer.Option("--suite", help="Run every corpus of a suites file (evals/suites.yaml)")
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="With --suite: run only this suite (repeatable)")
+    ] = None,
     min_accuracy: Floor = None,
+    min_hasans: Floor = None,
+    min_noans: Floor = None,
     min_citation_validity: Floor = None,
     min_evidence_recall: Floor = None,
     min_hit_rate: Floor = None,
@@ -79,6 +93,8 @@ def eval_command(
 
     minimums = {
         "accuracy": min_accuracy,
+        "hasans_accuracy": min_hasans,
+        "noans_accuracy": min_noans,
         "citation_validity": min_citation_validity,
         "evidence_recall": min_evidence_recall,
         "hit_rate": min_hit_rate,
@@ -92,6 +108,12 @@ def eval_command(
     def evaluate() -> list[str]:
         if retriever is not None and retriever not in ("dense", "bm25", "hybrid"):
             raise InputError(f"--retriever {retriever!r}: use dense, bm25 or hybrid")
+        if suite is not None:
+            if compare or llama_dataset is not None or corpus is not None:
+                raise InputError("--suite runs the suites file's corpora: no --compare, --llama-dataset or --corpus")
+            return suite_eval(suite, only or [], index, out, parse_today(today), retriever, top_k, no_charts)
+        if only:
+            raise InputError("--only needs --suite FILE")
         if llama_dataset is not None:
             if corpus is None:
                 raise InputError("--llama-dataset needs --corpus DIR: the documents the dataset was made from")
@@ -105,7 +127,7 @@ def eval_command(
 
     failures = run(evaluate)
     for line in failures:
-        typer.echo(f"below threshold: {line}", err=True)
+        typer.echo(f"{'gate missed' if suite else 'below threshold'}: {line}", err=True)
     if failures:
         raise typer.Exit(1)
 
@@ -136,6 +158,86 @@ def set_eval(
     main = runs[settings.retriever]
     figures = {k: v for k, v in minimums.items() if k in _FIGURES}
     return shortfalls(main.summary, figures, {"latency_p95_ms": max_p95_ms})
+
+
+# --- suites -------------------------------------------------------------------------------------
+
+
+def suite_eval(
+    suite_file: Path,
+    only: Sequence[str],
+    index_base: Path | None,
+    out: Path,
+    day: Any,
+    retriever: str | None,
+    top_k: int | None,
+    no_charts: bool,
+) -> list[str]:
+    """Run every selected suite (index per corpus: <index>/<name>, default <out>/index-<name>); the missed gates."""
+    from assistant.evaluation import load_suites
+
+    rows, failures = [], []
+    for entry in load_suites(suite_file, only):
+        index_dir = index_base / entry.name if index_base else out / f"index-{entry.name}"
+        row, misses = run_suite(entry, index_dir, out / entry.name, day, retriever, top_k, no_charts)
+        rows.append(row)
+        failures += [f"{entry.name}: {m}" for m in misses]
+    table = suite_table(rows)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "suite.md").write_text(f"# Suite evaluation\n\nSuites: `{suite_file}`.\n\n{table}\n", encoding="utf-8")
+    typer.echo(table)
+    typer.echo(f"report: {out / 'suite.md'}")
+    return failures
+
+
+def run_suite(
+    entry: Any, index_dir: Path, out: Path, day: Any, retriever: str | None, top_k: int | None, no_charts: bool
+) -> tuple[tuple[str, list[str]], list[str]]:
+    """One suite: its table row and its missed gates (a missing input or a crash is one)."""
+    from assistant.cli import settings_for
+    from assistant.errors import AssistantError
+    from assistant.evaluation import shortfalls
+
+    if entry.missing():
+        return (entry.name, ["missing"] + [""] * 7), [f"not found: {', '.join(map(str, entry.missing()))}"]
+    typer.echo(f"{entry.name}: ", nl=False, err=True)
+    start = time.perf_counter()
+    try:
+        settings = settings_for(entry.corpus, index_dir, **({"retriever": retriever} if retriever else {}))
+        summary = suite_run(settings, entry.questions_file, day, out, top_k, no_charts)
+    except AssistantError as err:
+        typer.echo(f"\nerror: {err}", err=True)
+        return (entry.name, ["error"] + [""] * 7), [f"error: {err}"]
+    except Exception as err:  # one broken corpus must not hide the others' figures
+        typer.echo("\n" + "".join(traceback.format_exception(err)[-6:]), err=True)
+        return (entry.name, ["crashed"] + [""] * 7), [f"crashed: {type(err).__name__}: {err}"]
+    wall = time.perf_counter() - start
+    typer.echo(f" {wall:.0f} s", err=True)
+    return (entry.name, suite_cells(summary, wall)), shortfalls(summary, entry.minimums(), {})
+
+
+def suite_run(settings: Any, questions: Path, day: Any, out: Path, top_k: int | None, no_charts: bool) -> Any:
+    """Load (indexing if needed) and run one corpus's question set; write its report; its summary."""
+    from assistant.api import Assistant
+    from assistant.evaluation import load_questions, run
+
+    items = load_questions(questions)
+    bot = Assistant.load(settings, progress=sys.stderr.isatty())
+    result = run(bot, items, top_k, day, _progress)
+    write_report(out, {settings.retriever: result}, questions, no_charts)
+    return result.summary
+
+
+def suite_cells(s: Any, wall: float) -> list[str]:
+    return [str(s.questions), f"{s.accuracy:.3f}", f"{s.hasans_accuracy:.3f} ({s.hasans_questions})",
+            f"{s.noans_accuracy:.3f} ({s.noans_questions})", f"{s.citation_validity:.3f}",
+            f"{s.latency_p50_ms:.0f}", f"{s.latency_p95_ms:.0f}", f"{wall:.0f}"]  # fmt: skip
+
+
+def suite_table(rows: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """One row per corpus: questions, accuracy, HasAns and NoAns (item counts), citation validity, latency, wall."""
+    header = ["suite", "questions", "accuracy", "HasAns (n)", "NoAns (n)", "citation validity", "p50 ms", "p95 ms"]
+    return _table([*header, "wall s"], rows)
 
 
 def _progress(result: Any) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+import assistant.nlp as _nlp_module
 import assistant.text as _text_module
 from assistant.corpus import sha256
 from assistant.embedding import Embedder
@@ -66,5 +67,6 @@ def _splits(payload: dict[str, Any]) -> dict[str, tuple[str, list[dict[str, Any]
 
 
 def splitter_version() -> str:
-    """The sentence splitter's code and model version: a split is reused only if both are unchanged."""
-    return sha256(Path(_text_module.__file__).read_bytes()) + f" nltk {package_version('nltk')}"
+    """The sentence splitter's and tagger's code and model versions: a split is reused only if all are unchanged."""
+    code = b"".join(Path(m.__file__).read_bytes() for m in (_text_module, _nlp_module))  # type: ignore[arg-type]
+    return sha256(code) + f" nltk {package_version('nltk')} {_nlp_module.versions()}"

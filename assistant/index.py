@@ -21,6 +21,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -32,11 +33,12 @@ from assistant.config import Settings
 from assistant.corpus import Corpus, hash_inputs, load_corpus, sha256
 from assistant.embedding import Embedder
 from assistant.errors import IndexError_, StaleIndexError
+from assistant.layout import Layout
 from assistant.records import Chunk, Document, Fact, Sentence
 from assistant.text import chunk_sentences, split_sentences
 from assistant.vectors import write_faiss
 
-FORMAT = 1
+FORMAT = 2  # 2: sentences carry spaCy mentions
 FAISS_FILE = "default__vector_store.json"
 _REQUIRED = ("corpus.json", "sentences.npy", FAISS_FILE)  # every build has them, checksummed
 _PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
@@ -64,9 +66,18 @@ class Index:
     faiss: Any
     bm25: Any
 
+    @cached_property
+    def layout(self) -> Layout:
+        """Headings, sections, neighbours and stems of every sentence, computed once."""
+        return Layout.of(self.data.sentences)
+
+    @cached_property
+    def _documents(self) -> dict[str, Document]:
+        return {d.doc_id: d for d in self.data.documents}
+
     def document(self, doc_id: str) -> Document:
         """The indexed document with this id; ids are looked up, never used as paths (KeyError if unknown)."""
-        found = next((d for d in self.data.documents if d.doc_id == doc_id), None)
+        found = self._documents.get(doc_id)
         if found is None:
             raise KeyError(f"no document {doc_id!r} in the index")
         return found
@@ -83,12 +94,13 @@ def segment(
     `known(doc)` may return a document's sentences from an earlier split (see assistant.incremental.Carried).
     """
     from assistant.extraction import extract_facts, merge_facts
+    from assistant.nlp import annotate
 
     sentences: list[Sentence] = []
     chunks: list[Chunk] = []
     extracted: list[Fact] = []
     for doc in corpus.documents:
-        own = (known(doc) if known else None) or split_sentences(doc.doc_id, doc.text)
+        own = (known(doc) if known else None) or annotate(split_sentences(doc.doc_id, doc.text))
         base = len(sentences)
         for chunk in chunk_sentences(
             doc.doc_id, doc.text, own, settings.chunk_max_chars, settings.chunk_overlap_sentences

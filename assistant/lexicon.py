@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections import Counter
@@ -36,6 +35,14 @@ def stems(text: str) -> list[str]:
     return _stemmer().stemWords([w for w in words(text) if w not in _STOP])
 
 
+def closest(word: str, choices: list[str], cutoff: float = 80.0) -> str | None:
+    """The most similar choice (Indel similarity, as difflib's ratio, in percent) at or above `cutoff`."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return found[0] if found else None
+
+
 @dataclass
 class Lexicon:
     """Document frequencies of stems over a set of sentences, for IDF weights and spelling repair."""
@@ -43,6 +50,10 @@ class Lexicon:
     df: Counter[str]
     total: int
     _repairs: dict[str, str | None] = field(default_factory=dict)
+    _stems: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._stems = sorted(self.df)
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Lexicon:
@@ -61,8 +72,7 @@ class Lexicon:
         if stem in self.df:
             return stem
         if stem not in self._repairs:
-            close = difflib.get_close_matches(stem, self.df.keys(), n=1, cutoff=0.8) if len(stem) > 3 else []
-            self._repairs[stem] = close[0] if close else None
+            self._repairs[stem] = closest(stem, self._stems) if len(stem) > 3 else None
         return self._repairs[stem]
 
     def unknown_terms(self, text: str) -> list[str]:

@@ -35,6 +35,14 @@ def abstention_scores(expected: Sequence[bool], actual: Sequence[bool]) -> tuple
     return ratio(both, sum(actual)), ratio(both, sum(expected))
 
 
+def answerability_accuracy(unanswerable: Sequence[bool], passed: Sequence[bool]) -> tuple[float, float]:
+    """(HasAns, NoAns) accuracy: the share of answerable items that pass, and of unanswerable ones."""
+    pairs = list(zip(unanswerable, passed, strict=True))
+    hasans = [p for u, p in pairs if not u]
+    noans = [p for u, p in pairs if u]
+    return ratio(sum(hasans), len(hasans)), ratio(sum(noans), len(noans))
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else 0.0
 

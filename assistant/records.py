@@ -41,10 +41,21 @@ class Span(Record):
     text: str
 
 
+class Mention(Record):
+    """A named entity or noun phrase that spaCy found in a sentence: `document.text[start:end] == text`."""
+
+    label: str  # spaCy entity label (PERSON, ORG, GPE, DATE, MONEY, ...) or "NP" for a noun chunk
+    start: int
+    end: int
+    text: str
+    head: str = ""  # lower-cased head word of a noun chunk ("countries" in "three countries")
+
+
 class Sentence(Span):
-    """One sentence (or heading / list item) of a document."""
+    """One sentence (or heading / list item) of a document, with the mentions found in it at ingestion."""
 
     paragraph: int = 0
+    mentions: tuple[Mention, ...] = ()
 
 
 class Chunk(Span):

@@ -7,7 +7,6 @@ misspellings; nothing here knows any particular document. Follow-ups are assista
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -16,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from assistant.aliases import STOP, Aliases
+from assistant.lexicon import closest
 from assistant.records import CommitmentFact, Fact
 
 Intent = Literal[
@@ -128,6 +128,7 @@ class Lexicon:
         self.names = list(names)
         self.counts = Counter(w for ws in {n[2] for n in self.names} for w in ws)
         self.name_words = set(self.counts)
+        self._sorted_names = sorted(self.name_words)
         alias_words = {w for a in aliases.groups.items() for w in WORD.findall(str(a).lower())}
         quoted = {w for f in facts for w in self.words(f.quote)}  # named, if not as an entity
         self.familiar = self.name_words | quoted | STOP | KEYWORDS  # what the sources mention
@@ -145,8 +146,7 @@ class Lexicon:
         if word in self.known or len(word) < 4 or word.isdigit():
             return word
         cutoff = 0.8 if len(word) > 4 else 0.85  # short words: one slip only ("chna" -> "china")
-        close = difflib.get_close_matches(word, sorted(self.name_words), n=1, cutoff=cutoff)
-        return close[0] if close else word
+        return closest(word, self._sorted_names, cutoff * 100) or word
 
     def entities(self, tokens: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """Names whose words all occur, or one of whose distinctive words occurs."""

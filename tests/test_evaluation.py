@@ -9,8 +9,18 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from assistant.errors import CorpusError
-from assistant.evaluation import EvalItem, covers, load_questions, pattern_errors, score
+from assistant.errors import CorpusError, InputError
+from assistant.evaluation import (
+    EvalItem,
+    ItemResult,
+    check_evidence,
+    covers,
+    load_questions,
+    load_suites,
+    pattern_errors,
+    score,
+    summarize,
+)
 from assistant.records import Answer, Citation
 
 TEXT = "The reserve is backed by $10 billion from the bank. An additional $2 billion comes from the private sector."
@@ -95,6 +105,67 @@ def test_a_quote_covers_evidence_when_one_contains_the_other(quote: str, evidenc
     assert covers(quote, evidence) is expected
 
 
+BANK = "The reserve is backed by $10 billion from the bank."
+PRIVATE = "An additional $2 billion comes from the private sector."
+
+
+@pytest.mark.parametrize(
+    ("evidence_any", "quotes", "expected"),
+    [
+        (["$10 billion from the bank"], [BANK], []),
+        (["$10 billion", "the private sector"], [PRIVATE], []),  # one of them is enough
+        (["$10 billion", "ten billion"], [BANK, PRIVATE], []),
+        (["$10 billion", "$2 billion"], [], ["none of the evidence cited: ['$10 billion', '$2 billion']"]),
+        (["$10 billion from the bank"], [PRIVATE], ["none of the evidence cited: ['$10 billion from the bank']"]),
+        (["backed by $10 billion from the bank. An additional"], ["$10 billion from the bank."], []),  # half of it
+    ],
+)
+def test_evidence_any_needs_one_of_its_strings_cited(
+    evidence_any: list[str], quotes: list[str], expected: list[str]
+) -> None:
+    item = EvalItem(id="a", category="hasans", question="How much?", evidence_any=evidence_any)
+    cited = answer("It is $10 billion.", *(cite(q, n) for n, q in enumerate(quotes, 1)))
+    assert score(item, cited, TEXTS) == expected
+
+
+def test_evidence_and_evidence_any_are_both_required() -> None:
+    item = ITEM.model_copy(update={"evidence_any": ["the private sector"]})
+    assert score(item, GOOD, TEXTS) == ["none of the evidence cited: ['the private sector']"]
+
+
+def test_evidence_any_must_occur_in_the_corpus() -> None:
+    check_evidence([EvalItem(id="a", category="c", question="q", evidence_any="$2 billion")], TEXTS)
+    with pytest.raises(InputError, match="question b: evidence not found in any document: '\\$3 billion'"):
+        check_evidence([EvalItem(id="b", category="c", question="q", evidence_any=["$2 billion", "$3 billion"])], TEXTS)
+
+
+def result(expected_abstain: bool, passed: bool) -> ItemResult:
+    return ItemResult(
+        id="r", category="noans" if expected_abstain else "hasans", question="q", resolved_question=None, answer="a",
+        abstained=expected_abstain == passed, expected_abstain=expected_abstain, citations=[], passed=passed,
+        reasons=[] if passed else ["x"], citations_valid=0, evidence=[], evidence_cited=None, retrieval_rank=None,
+        latency_ms=1.0,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "hasans", "noans"),
+    [
+        # (unanswerable, passed) per item -> (HasAns accuracy, n), (NoAns accuracy, n)
+        ([(False, True), (False, False), (True, True), (True, True)], (0.5, 2), (1.0, 2)),
+        ([(False, True), (False, True), (False, True), (True, False)], (1.0, 3), (0.0, 1)),
+        ([(True, False), (True, True), (True, True), (True, False)], (1.0, 0), (0.5, 4)),  # no answerable: 1.0
+        ([(False, False)], (0.0, 1), (1.0, 0)),
+    ],
+)
+def test_hasans_and_noans_accuracy_split_the_items_by_answerability(
+    outcomes: list[tuple[bool, bool]], hasans: tuple[float, int], noans: tuple[float, int]
+) -> None:
+    summary = summarize([result(u, p) for u, p in outcomes], k=5, retriever="hybrid")
+    assert (summary.hasans_accuracy, summary.hasans_questions) == hasans
+    assert (summary.noans_accuracy, summary.noans_questions) == noans
+
+
 # --- question-set format ---------------------------------------------------------------------------
 
 
@@ -117,6 +188,8 @@ def test_the_shipped_question_set_is_valid() -> None:
         ('{"id": "a", "category": "c", "question": "q"}', ":2: duplicate id 'a'"),
         ("not json", ":2: Invalid JSON"),
         ('{"id": "b", "category": "c", "question": "q", "unanswerable": true, "evidence": "x"}', "cannot expect"),
+        ('{"id": "b", "category": "c", "question": "q", "unanswerable": true, "evidence_any": ["x"]}', "cannot expect"),
+        ('{"id": "b", "category": "c", "question": "q", "evidence_all": ["x"]}', ":2: evidence_all: Extra inputs"),
     ],
 )
 def test_a_bad_line_is_an_error_naming_file_and_line(tmp_path: Path, second_line: str, message: str) -> None:
@@ -171,3 +244,80 @@ def test_a_bad_question_file_is_one_line_and_exit_2(tmp_path: Path, corpus_copy:
     result = runner.invoke(app, eval_args(tmp_path, corpus_copy, questions))
     assert result.exit_code == 2
     assert f"error: {questions}:1: category: Field required" in result.output
+
+
+# --- suites ---------------------------------------------------------------------------------------
+
+
+def suites_file(tmp_path: Path, corpus: Path, questions: Path, minimum: float = 0.0) -> Path:
+    text = f"""suites:
+  - name: shipped
+    corpus: {corpus}
+    questions: {questions}
+    min_accuracy: {minimum}
+  - name: later
+    corpus: later-corpus
+"""
+    return write_lines(tmp_path / "suites.yaml", text)
+
+
+def test_suites_resolve_paths_against_their_file_and_default_the_questions(tmp_path: Path) -> None:
+    path = suites_file(tmp_path, Path("c"), Path("q.jsonl"))
+    shipped, later = load_suites(path)
+    assert (shipped.corpus, shipped.questions_file) == (tmp_path / "c", tmp_path / "q.jsonl")
+    assert later.questions_file == tmp_path / "later-corpus" / "questions.jsonl"
+    assert shipped.minimums() == {"accuracy": 0.0, "hasans_accuracy": 0.0, "noans_accuracy": 0.0,
+                                  "citation_validity": 0.0}  # fmt: skip
+    assert [s.name for s in load_suites(path, only=["later"])] == ["later"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("suites:\n  - name: a\n    corpus: c\n    min_acuracy: 0.5\n", "suites.0.min_acuracy: Extra inputs"),
+        ("suites:\n  - name: a\n    corpus: c\n    min_noans: 1.5\n", "suites.0.min_noans: Input should be less"),
+        ("suites:\n  - name: a\n    corpus: c\n  - name: a\n    corpus: d\n", "duplicate suite names"),
+        ("suites: [\n", "not valid YAML"),
+        ("suites: []\n", "suites: List should have at least 1 item"),
+    ],
+)
+def test_a_bad_suites_file_is_an_error_naming_it(tmp_path: Path, text: str, message: str) -> None:
+    path = write_lines(tmp_path / "suites.yaml", text)
+    with pytest.raises(CorpusError) as err:
+        load_suites(path)
+    assert str(path) in str(err.value) and message in str(err.value)
+
+
+def test_only_must_name_a_suite(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--only nope: no such suite"):
+        load_suites(suites_file(tmp_path, Path("c"), Path("q.jsonl")), only=["nope"])
+
+
+def test_the_shipped_suites_file_is_valid() -> None:
+    names = [s.name for s in load_suites(Path(__file__).resolve().parent.parent / "evals" / "suites.yaml")]
+    assert names[:2] == ["article", "ministerial"] and sum(n.startswith("squad-") for n in names) == 6
+
+
+@pytest.mark.parametrize(("minimum", "code"), [(0.0, 1), (0.5, 1)])
+def test_eval_suite_prints_a_row_per_corpus_and_names_every_missed_gate(
+    tmp_path: Path, corpus_copy: Path, runner: CliRunner, minimum: float, code: int
+) -> None:
+    suites = suites_file(tmp_path, corpus_copy, write_lines(tmp_path / "q.jsonl", IMPOSSIBLE), minimum)
+    args = ["eval", "--suite", str(suites), "--out", str(tmp_path / "out"), "--no-charts"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == code, result.output
+    assert "| shipped | 1 | 0.000 | 0.000 (1) | 1.000 (0) | 1.000 |" in result.output
+    assert "| later | missing |" in result.output and "gate missed: later: not found:" in result.output
+    assert ("gate missed: shipped: accuracy 0.000 < 0.5" in result.output) is (minimum > 0)
+    assert (tmp_path / "out" / "shipped" / "report.md").is_file() and (tmp_path / "out" / "index-shipped").is_dir()
+
+
+def test_eval_suite_only_runs_the_named_suites(tmp_path: Path, corpus_copy: Path, runner: CliRunner) -> None:
+    questions = write_lines(tmp_path / "q.jsonl", IMPOSSIBLE)
+    suites = suites_file(tmp_path, corpus_copy, questions)
+    args = ["eval", "--suite", str(suites), "--only", "shipped", "--index", str(tmp_path / "idx"), "--out",
+            str(tmp_path / "out"), "--no-charts"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "| shipped |" in result.output and "later" not in result.output
+    assert (tmp_path / "idx" / "shipped").is_dir()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.metrics import abstention_scores, hit_rate, mrr, percentile, rouge_l, token_f1
+from assistant.metrics import abstention_scores, answerability_accuracy, hit_rate, mrr, percentile, rouge_l, token_f1
 
 
 def test_hit_rate_counts_ranks_within_k() -> None:
@@ -20,6 +20,20 @@ def test_abstention_precision_and_recall() -> None:
     actual = [True, False, True, False]
     assert abstention_scores(expected, actual) == (0.5, 0.5)
     assert abstention_scores([False], [False]) == (1.0, 1.0)  # nothing to abstain on: nothing failed
+
+
+@pytest.mark.parametrize(
+    ("unanswerable", "passed", "expected"),
+    [
+        ([False, False, True, True], [True, False, True, True], (0.5, 1.0)),
+        ([False, True, True, True], [True, False, False, True], (1.0, 1 / 3)),
+        ([True, True], [False, True], (1.0, 0.5)),  # no answerable item: nothing failed there
+        ([False], [False], (0.0, 1.0)),
+        ([], [], (1.0, 1.0)),
+    ],
+)
+def test_hasans_and_noans_accuracy(unanswerable: list[bool], passed: list[bool], expected: tuple[float, float]) -> None:
+    assert answerability_accuracy(unanswerable, passed) == pytest.approx(expected)
 
 
 def test_latency_percentiles() -> None:

@@ -1,0 +1,224 @@
+"""Candidate sentences for a question and the features a learned scorer ranks them by.
+
+Candidates are the sentences of the retrieved chunks plus the sentences nearest the question by
+meaning; headings and FAQ question lines are never candidates, only context of what follows.
+Each gets a fixed vector of features (FEATURES, in order): meaning, shared rare terms
+in the sentence and around it, whether it holds a mention of the type the question asks for,
+and question-level signals (words the corpus never uses) that drive abstention.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.index import Index
+from assistant.layout import Layout
+from assistant.lexicon import Lexicon, stems
+from assistant.question import TIMES, AnswerType, answer_type, is_year
+from assistant.records import Hit, Mention, Sentence
+
+DENSE_CANDIDATES = 12  # sentences nearest the question by cosine, beside those of the retrieved chunks
+FEATURES = (
+    "cosine", "cosine_gap", "own", "own_gap", "context", "bigrams", "missing_max", "unknown",
+    "chunk_rank", "type_asked", "type_hit", "type_miss", "log_words",
+    "best_own", "lead", "neighbour_cosine", "cosine_rank", "own_rank", "names_missing",
+    "numbers_missing", "negation_mismatch", "unknown_name",
+)  # fmt: skip
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that may answer the question, its features and its typed mentions."""
+
+    position: int
+    sentence: Sentence
+    features: np.ndarray
+    typed: tuple[Mention, ...]  # mentions of the asked type that the question does not already name
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """A question's content stems with IDF weights, its stem bigrams, and what the corpus lacks."""
+
+    weights: dict[str, float]
+    bigrams: frozenset[tuple[str, str]]
+    unknown_share: float
+    stems: frozenset[str]
+    names: tuple[str, ...]  # corpus entity names the question uses, lower-cased, longest first
+    numbers: tuple[str, ...]
+    negated: bool
+    unknown_name: bool  # a capitalised word inside the question that the corpus has no word for ("Russia")
+
+    @classmethod
+    def of(cls, lexicon: Lexicon, question: str, layout: Layout) -> QuestionTerms:
+        known = {t: lexicon.idf(t) for t in lexicon.query_terms(question)}
+        unknown = lexicon.unknown_terms(question)
+        ordered = [lexicon.repair(s) or s for s in stems(question)]
+        total = sum(known.values()) + len(unknown) * lexicon.max_idf()
+        share = len(unknown) * lexicon.max_idf() / total if total else 0.0
+        bigrams = frozenset(zip(ordered, ordered[1:], strict=False))
+        numbers = tuple(_NUMBER.findall(question))
+        names = question_names(question, layout.names)
+        negated = bool(_NEGATION.search(question))
+        return cls(known, bigrams, share, frozenset(ordered), names, numbers, negated, names_absent(lexicon, question))
+
+
+def names_absent(lexicon: Lexicon, question: str) -> bool:
+    """A capitalised word inside the question that the corpus has no word for, even misspelled ("Russia")."""
+    inner = re.findall(r"(?<=[\w,;:] )[A-Z][\w'’-]+", question)
+    return any(lexicon.unknown_terms(word) for word in inner)
+
+
+def question_names(question: str, names: frozenset[str]) -> tuple[str, ...]:
+    """The corpus's entity names that occur in the question (word n-grams up to 5), longest first, not nested."""
+    words = re.findall(r"[\w'’.-]+", question.lower())
+    found: list[str] = []
+    for n in range(5, 0, -1):
+        for i in range(len(words) - n + 1):
+            gram = " ".join(words[i : i + n]).strip(".")
+            if gram in names and not any(gram in f for f in found) and not gram.isdigit():
+                found.append(gram)
+    return tuple(found)
+
+
+def candidate_positions(index: Index, vector: np.ndarray, hits: Sequence[Hit]) -> list[int]:
+    """Sentences of the retrieved chunks, the nearest by cosine, and the line after a matching FAQ question."""
+    positions = list(dict.fromkeys(p for hit in hits for p in hit.chunk.sentence_ids))
+    if len(index.data.sentences):
+        depth = min(DENSE_CANDIDATES, len(index.data.sentences))
+        nearest = np.argpartition(-(index.sentence_vectors @ vector), depth - 1)[:depth]
+        positions += [int(p) for p in nearest if int(p) not in positions]
+    sentences = index.data.sentences
+    after = [
+        p + 1
+        for p in positions
+        if sentences[p].text.endswith("?") and p + 1 < len(sentences) and sentences[p + 1].doc_id == sentences[p].doc_id
+    ]
+    layout = index.layout
+    # headings and FAQ question lines are not statements: they count only as context of what follows
+    return [
+        p for p in dict.fromkeys(positions + after) if not layout.heading[p] and not sentences[p].text.endswith("?")
+    ]
+
+
+def candidates(
+    index: Index, lexicon: Lexicon, question: str, vector: np.ndarray, hits: Sequence[Hit]
+) -> list[Candidate]:
+    """Every candidate sentence with its feature vector (order of FEATURES)."""
+    positions = candidate_positions(index, vector, hits)
+    if not positions:
+        return []
+    layout: Layout = index.layout
+    terms = QuestionTerms.of(lexicon, question, layout)
+    wanted = answer_type(question)
+    cosines = index.sentence_vectors[positions] @ vector
+    ranks = _chunk_ranks(hits)
+    own = [_coverage(terms.weights, layout.stems[p]) for p in positions]
+    best_cos, best_own = float(np.max(cosines)), max(own)
+    cos_rank, own_rank = _ranks([float(c) for c in cosines]), _ranks(own)
+    out = []
+    for i, p in enumerate(positions):
+        sentence = index.data.sentences[p]
+        typed = typed_mentions(sentence, wanted, terms.stems)
+        around = _context_text(index, layout, p)
+        context = _coverage(terms.weights, layout.stems[p] | _context_stems(index, layout, p))
+        row = [
+            float(cosines[i]), float(cosines[i]) - best_cos, own[i], own[i] - best_own, context,
+            _bigram_share(terms.bigrams, index, p), _missing_max(terms.weights, layout.stems[p], lexicon),
+            terms.unknown_share, ranks.get(p, 0.0), float(wanted.asked), float(wanted.asked and bool(typed)),
+            float(wanted.asked and not typed),
+            math.log1p(len(sentence.text.split())), best_own, float(p == layout.first[p] + 1),
+            _neighbour_cosine(index, layout, p, vector), cos_rank[i], own_rank[i],
+            _share_missing(terms.names, around), _share_missing(terms.numbers, around),
+            float(terms.negated and not _NEGATION.search(sentence.text)), float(terms.unknown_name),
+        ]  # fmt: skip
+        out.append(Candidate(p, index.data.sentences[p], np.asarray(row, dtype=np.float64), typed))
+    return out
+
+
+def typed_mentions(sentence: Sentence, wanted: AnswerType, asked: frozenset[str]) -> tuple[Mention, ...]:
+    """Mentions of the expected type in a sentence whose words the question does not already use."""
+    if not wanted.asked:
+        return ()
+    found = []
+    for m in sentence.mentions:
+        fits = (
+            m.label in wanted.labels
+            or (m.label == "CARDINAL" and bool(wanted.labels & TIMES) and is_year(m.text))
+            or (wanted.head is not None and m.label == "NP" and stems(m.head)[:1] == [wanted.head])
+        )
+        own = set(stems(m.text))
+        if fits and own and not own <= asked:
+            found.append(m)
+    return tuple(found)
+
+
+def _ranks(values: list[float]) -> list[float]:
+    """1 / rank of each value among all (1.0 for the highest)."""
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    out = [0.0] * len(values)
+    for rank, i in enumerate(order, 1):
+        out[i] = 1.0 / rank
+    return out
+
+
+def _context_text(index: Index, layout: Layout, p: int) -> str:
+    """The sentence with its paragraph neighbours and section heading, lower-cased, for name and number checks."""
+    near = [layout.previous[p], p, layout.section[p]]
+    if p + 1 < len(layout.previous) and layout.previous[p + 1] == p:
+        near.append(p + 1)
+    return " ".join(index.data.sentences[q].text for q in near if q >= 0).lower()
+
+
+def _share_missing(items: tuple[str, ...], text: str) -> float:
+    return sum(item not in text for item in items) / len(items) if items else 0.0
+
+
+def _neighbour_cosine(index: Index, layout: Layout, p: int, vector: np.ndarray) -> float:
+    """The best cosine of the sentences just before and after it in its paragraph (0 when alone)."""
+    near = [layout.previous[p]] if layout.previous[p] >= 0 else []
+    if p + 1 < len(layout.previous) and layout.previous[p + 1] == p:
+        near.append(p + 1)
+    return float(max((index.sentence_vectors[q] @ vector for q in near), default=0.0))
+
+
+def _chunk_ranks(hits: Sequence[Hit]) -> dict[int, float]:
+    """1 / rank of the best retrieved chunk holding each sentence."""
+    ranks: dict[int, float] = {}
+    for hit in hits:
+        for p in hit.chunk.sentence_ids:
+            ranks[p] = max(ranks.get(p, 0.0), 1.0 / max(hit.rank, 1))
+    return ranks
+
+
+def _context_stems(index: Index, layout: Layout, p: int) -> frozenset[str]:
+    """Stems a sentence leans on: its predecessor in the paragraph, its section heading, its document's title."""
+    near = [layout.previous[p], layout.section[p], layout.first[p]]
+    if p + 1 < len(layout.previous) and layout.previous[p + 1] == p:
+        near.append(p + 1)
+    return frozenset().union(*(layout.stems[q] for q in near if q >= 0 and q != p))
+
+
+def _coverage(weights: dict[str, float], present: frozenset[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def _bigram_share(bigrams: frozenset[tuple[str, str]], index: Index, p: int) -> float:
+    if not bigrams:
+        return 0.0
+    own = stems(index.data.sentences[p].text)
+    return len(bigrams & set(zip(own, own[1:], strict=False))) / len(bigrams)
+
+
+def _missing_max(weights: dict[str, float], present: frozenset[str], lexicon: Lexicon) -> float:
+    """The rarest question term the sentence lacks, as a share of the corpus's highest IDF."""
+    missing = [w for t, w in weights.items() if t not in present]
+    return max(missing, default=0.0) / lexicon.max_idf()

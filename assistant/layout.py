@@ -1,0 +1,59 @@
+"""Where each sentence sits: heading or not, its section heading, its neighbour, its stems.
+
+Computed once per loaded index in one linear pass, so scoring a question never scans the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.lexicon import stems
+from assistant.records import Sentence
+
+HEADING_MAX_WORDS = 14
+NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
+
+
+def looks_like_heading(sentence: Sentence, alone: bool) -> bool:
+    """A short line standing alone as its paragraph, without closing punctuation."""
+    text = sentence.text.rstrip("”\"'")
+    return alone and len(sentence.text.split()) <= HEADING_MAX_WORDS and not text.endswith((".", "!", ":"))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Per-sentence structure of an index's sentence list (positions are global sentence ids)."""
+
+    heading: tuple[bool, ...]
+    section: tuple[int, ...]  # the heading that governs the sentence, or -1 (a document's first line is its title)
+    previous: tuple[int, ...]  # the sentence before it in the same paragraph, or -1
+    stems: tuple[frozenset[str], ...]
+    first: tuple[int, ...]  # position of the first sentence of the sentence's document
+    names: frozenset[str]  # lower-cased texts of every named entity in the corpus (not noun chunks)
+
+    @classmethod
+    def of(cls, sentences: Sequence[Sentence]) -> Layout:
+        n = len(sentences)
+
+        def same(a: int, b: int, paragraph: bool) -> bool:
+            x, y = sentences[a], sentences[b]
+            return x.doc_id == y.doc_id and (not paragraph or x.paragraph == y.paragraph)
+
+        heading = tuple(
+            looks_like_heading(s, not (p > 0 and same(p, p - 1, True)) and not (p + 1 < n and same(p, p + 1, True)))
+            for p, s in enumerate(sentences)
+        )
+        section, previous, first = [], [], []
+        current, start = -1, 0
+        for p in range(n):
+            if p == 0 or not same(p, p - 1, False):
+                current, start = -1, p
+            section.append(current)
+            previous.append(p - 1 if p > start and same(p, p - 1, True) else -1)
+            first.append(start)
+            if heading[p] and p > start:
+                current = p
+        names = frozenset(m.text.lower() for s in sentences for m in s.mentions if m.label in NAMED)
+        all_stems = tuple(frozenset(stems(s.text)) for s in sentences)
+        return cls(heading, tuple(section), tuple(previous), all_stems, tuple(first), names)

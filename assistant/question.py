@@ -1,0 +1,76 @@
+"""What kind of answer a question asks for, by rules on its wording (no model at query time).
+
+The expected type is a set of spaCy entity labels ("who" -> PERSON/ORG/NORP/GPE), or, for
+"which X" / "what X", the head noun X that a noun chunk of the answer should be headed by.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lexicon import stems
+
+PEOPLE = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+TIMES = frozenset({"DATE", "TIME"})
+PLACES = frozenset({"GPE", "LOC", "FAC"})
+COUNTS = frozenset({"CARDINAL", "QUANTITY"})
+AMOUNTS = frozenset({"MONEY", "PERCENT", "QUANTITY"})
+NUMBERS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
+
+_PLACE_NOUNS = "country|countries|city|cities|state|states|nation|nations|region|continent|town|province"
+# Most specific first; each rule is (pattern on the lower-cased question, expected labels).
+_RULES: list[tuple[re.Pattern[str], frozenset[str]]] = [
+    (re.compile(r"\bhow many\b"), COUNTS),
+    (re.compile(r"\bhow much\b"), AMOUNTS),
+    (re.compile(r"\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b"), frozenset({"PERCENT"})),
+    (re.compile(r"\b(?:what|which|how) (?:amount|sum|price|cost)\b|\bhow (?:large|big) (?:a|an|is|was)\b"), AMOUNTS),
+    (re.compile(r"\b(?:what|which|in what|in which) (?:year|decade|century|month|day|date|time|period|era)\b"), TIMES),
+    (re.compile(r"\bwhen\b"), TIMES),
+    (re.compile(r"\bhow (?:long|old)\b"), TIMES | COUNTS),
+    (re.compile(r"\bwhere\b"), PLACES),
+    (
+        re.compile(rf"\b(?:what|which|in what|in which) (?:{_PLACE_NOUNS})\b"),
+        PLACES,
+    ),  # noqa: E501
+    (re.compile(r"\b(?:what|which) (?:person|people|man|woman|official|company|organi[sz]ation|group)\b"), PEOPLE),
+    (re.compile(r"\bwho(?:m|se)?\b"), PEOPLE),
+    (re.compile(r"\bwhat (?:is|was|are|were) the (?:number|population|rate|level|size|total)\b"), NUMBERS),
+]
+_WHICH = re.compile(r"\b(?:which|what)\s+(?:kind of |type of |sort of )?([a-z][a-z-]+)")
+_NOT_HEADS = frozenset("is was are were does did do has have had can could will would should the a an".split())
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """The entity labels an answer should carry, and/or the head noun of the phrase asked for."""
+
+    labels: frozenset[str] = frozenset()
+    head: str | None = None
+
+    @property
+    def asked(self) -> bool:
+        return bool(self.labels or self.head)
+
+
+def answer_type(question: str) -> AnswerType:
+    """The expected answer type of a question; empty when it asks for an explanation or nothing typed."""
+    text = question.lower().replace("’", "'")
+    if re.search(r"\b(?:why|how (?:do|does|did|is|are|was|were|can|could))\b", text):
+        return AnswerType()
+    labels = next((labels for pattern, labels in _RULES if pattern.search(text)), frozenset())
+    return AnswerType(labels=labels, head=None if labels else _which_head(text))
+
+
+def _which_head(text: str) -> str | None:
+    """The stem of X in "which X" / "what X" ("which treaty" -> "treati"), if X is a noun-like word."""
+    match = _WHICH.search(text)
+    if match is None or match.group(1) in _NOT_HEADS:
+        return None
+    found = stems(match.group(1))
+    return found[0] if found else None
+
+
+def is_year(text: str) -> bool:
+    """A bare year ("1066", "in 911") that spaCy may label CARDINAL."""
+    return re.fullmatch(r"(?:in |by )?\d{3,4}s?", text.strip()) is not None

@@ -1,0 +1,315 @@
+"""Fit the sentence scorer (assistant/scorer.json) reproducibly, and report it on data it never saw.
+
+    .venv/bin/python evals/fit_scorer.py            # fit, report, write assistant/scorer.json
+    .venv/bin/python evals/fit_scorer.py --dry-run  # fit and report only
+
+Data, all in the repo or in ../shared/data/:
+- SQuAD 2.0 questions of the FIT articles (evals/squad.py) from ../shared/data/squad2-test/test-v2.0.json
+  (CC BY-SA 4.0), with the team's own answer labels from evals/labels/ (the shared file hides its
+  labels). Each article becomes a one-document corpus indexed with the real model;
+- the shipped article's question set (evals/questions.jsonl; items with `evidence`, or unanswerable;
+  follow-ups and calculations are left out), so the model also sees headings, FAQ lines and the
+  paraphrased questions staff write.
+Every question's candidate sentences (the assistant's own retrieval) become rows: features -> 1 if
+the sentence holds the answer span (or an evidence string). Unanswerable questions give only
+negatives. The DEV articles and the multi-document corpus are never read here.
+
+The model is a standardised logistic regression; the shipped article's rows are weighted so that
+the set counts half as much as all SQuAD rows together. Regularisation is chosen, and the fit is
+reported, by 5-fold cross-validation grouped by SQuAD article (the article set split by question):
+out-of-fold figures. The abstention threshold is chosen on the out-of-fold probabilities: it
+maximises the mean of SQuAD's balanced accuracy ((HasAns + NoAns) / 2) and the article set's accuracy.
+Then the model is refitted on everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "evals"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from squad import (  # noqa: E402
+    FIT_TITLES,
+    SQUAD_FILE,
+    apply_team_labels,
+    article_text,
+    is_labelled,
+    load_articles,
+    slug,
+    write_corpus,
+)
+
+from assistant.api import Assistant  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.embedding import Embedder, make_embedder  # noqa: E402
+from assistant.evaluation import load_questions  # noqa: E402
+from assistant.features import FEATURES  # noqa: E402
+from assistant.scorer import PACKAGED, Scorer  # noqa: E402
+
+SUPPORT_RATIO = 0.5  # a design choice of the composer (how many further sentences to cite), not fitted
+MAX_CITATIONS = 3
+C_GRID = (0.01, 0.1, 1.0, 10.0)
+FOLDS = 5
+OWN_SHARE = 0.5  # the article set's total weight, relative to all SQuAD rows
+OWN = ROOT / "evals" / "questions.jsonl"
+
+
+@dataclass
+class Rows:
+    """Candidate rows of many questions: features, labels, question and group (fold unit) numbers."""
+
+    x: list[np.ndarray] = field(default_factory=list)
+    y: list[int] = field(default_factory=list)
+    question: list[int] = field(default_factory=list)
+    group: list[int] = field(default_factory=list)
+    answerable: list[bool] = field(default_factory=list)  # per question
+    own: list[bool] = field(default_factory=list)  # per question: from the article set (else SQuAD)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return np.vstack(self.x), np.asarray(self.y), np.asarray(self.question), np.asarray(self.group)
+
+    def add(
+        self,
+        bot: Assistant,
+        question: str,
+        spans: list[tuple[int, int, str]],
+        group: int,
+        own: bool,
+        overlap: bool = False,
+    ) -> None:
+        """One question's candidates; `spans` are (start, end, doc_id) of its answers, which a positive
+        sentence contains (or, with `overlap`, shares any character with: evidence may span sentences)."""
+        q = len(self.answerable)
+        self.answerable.append(bool(spans))
+        self.own.append(own)
+        for c in bot.candidates(bot._expand(question)):
+            s = c.sentence
+            self.x.append(c.features)
+            self.y.append(int(any(d == s.doc_id and _holds(s.start, s.end, lo, hi, overlap) for lo, hi, d in spans)))
+            self.question.append(q)
+            self.group.append(group)
+
+
+def _holds(start: int, end: int, lo: int, hi: int, overlap: bool) -> bool:
+    return lo < end and start < hi if overlap else start <= lo and hi <= end + 1
+
+
+def fit_articles(labels: Path | None) -> list[dict[str, Any]]:
+    """The FIT articles with labels: the team's own (evals/labels/), or those of a labelled SQuAD file."""
+    if labels is None:
+        return apply_team_labels(load_articles(SQUAD_FILE, list(FIT_TITLES)))
+    return [a for a in load_articles(SQUAD_FILE, list(FIT_TITLES), labels=labels) if is_labelled(a)]
+
+
+def _assistant(corpus: Path, embedder: Embedder) -> Assistant:
+    dummy = Scorer(np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.zeros(len(FEATURES)), 0.0, 0.5, SUPPORT_RATIO)
+    return Assistant.load(Settings(corpus_dir=corpus, index_dir=corpus / "index"), embedder=embedder, scorer=dummy)
+
+
+def collect_squad(rows: Rows, articles: list[dict[str, Any]], work: Path, embedder: Embedder) -> None:
+    for a, article in enumerate(articles):
+        bot = _assistant(write_corpus(article, work / slug(article["title"]), docs_only=True), embedder)
+        doc_id = bot.index.data.documents[0].doc_id
+        for paragraph, base in zip(article["paragraphs"], article_text(article).offsets, strict=True):
+            for qa in paragraph["qas"]:
+                spans = [
+                    (base + x["answer_start"], base + x["answer_start"] + len(x["text"]), doc_id) for x in qa["answers"]
+                ]
+                rows.add(bot, qa["question"], spans, a, own=False)
+        print(f"  {article['title']}: {len(rows.answerable)} questions so far, {len(rows.y)} rows", flush=True)
+
+
+def collect_own(rows: Rows, work: Path, embedder: Embedder) -> None:
+    """The article set's single-turn items with evidence (positives: sentences overlapping it) or unanswerable."""
+    import shutil
+
+    corpus = work / "own"
+    shutil.copytree(ROOT / "corpus", corpus)
+    bot = _assistant(corpus, embedder)
+    used = 0
+    for item in load_questions(OWN):
+        if item.history or not (item.unanswerable or item.evidence):
+            continue
+        spans = [
+            (doc.text.index(e), doc.text.index(e) + len(e), doc.doc_id)
+            for e in item.evidence
+            for doc in bot.index.data.documents
+            if e in doc.text
+        ]
+        rows.add(bot, item.question, spans, 1000 + used % FOLDS, own=True, overlap=True)
+        used += 1
+    print(f"  article set: {used} questions", flush=True)
+
+
+def sample_weights(rows: Rows) -> np.ndarray:
+    _, _, question, _ = rows.arrays()
+    own = np.asarray(rows.own)[question]
+    w = np.ones(len(question))
+    if own.any():
+        w[own] = OWN_SHARE * (~own).sum() / own.sum()
+    return w
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> Scorer:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=3000).fit((x - mean) / scale, y, sample_weight=w)
+    return Scorer(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5, SUPPORT_RATIO)
+
+
+def out_of_fold(rows: Rows, c: float) -> np.ndarray:
+    """Probabilities of every row from a model that never saw its group."""
+    from sklearn.model_selection import GroupKFold
+
+    x, y, _, group = rows.arrays()
+    w = sample_weights(rows)
+    p = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, group):
+        p[test] = fit(x[train], y[train], w[train], c).probabilities(x[test])
+    return p
+
+
+def outcomes(rows: Rows, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per question: the best probability, and whether the sentences the composer cites hold the answer."""
+    _, y, question, _ = rows.arrays()
+    n = len(rows.answerable)
+    best, hit = np.zeros(n), np.zeros(n, dtype=bool)
+    order = np.lexsort((-p, question))
+    starts = np.searchsorted(question[order], np.arange(n))
+    ends = np.append(starts[1:], len(order))
+    for q in range(n):
+        idx = order[starts[q] : ends[q]]
+        if len(idx) == 0:
+            continue
+        best[q] = p[idx[0]]
+        chosen = [idx[0]] + [i for i in idx[1:] if p[i] >= best[q] * SUPPORT_RATIO][: MAX_CITATIONS - 1]
+        hit[q] = bool(y[chosen].any())
+    return best, hit
+
+
+Point = tuple[float, float, float, float]  # threshold, SQuAD HasAns, SQuAD NoAns, article-set accuracy
+
+
+def curve(best: np.ndarray, hit: np.ndarray, answerable: np.ndarray, own: np.ndarray) -> list[Point]:
+    """(threshold, SQuAD HasAns, SQuAD NoAns, article-set accuracy) for thresholds 0.02 .. 0.98."""
+    out = []
+    for t in np.arange(0.02, 0.99, 0.02):
+        right = np.where(answerable, hit & (best >= t), best < t)
+        squad_has, squad_no, mine = ~own & answerable, ~own & ~answerable, own
+        out.append(
+            (round(float(t), 2), _mean(right[squad_has]), _mean(right[squad_no]), _mean(right[mine]))
+        )  # fmt: skip
+    return out
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else 1.0
+
+
+def objective(pt: Point) -> float:
+    return ((pt[1] + pt[2]) / 2 + pt[3]) / 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="report only; do not write assistant/scorer.json")
+    parser.add_argument("--out", type=Path, default=PACKAGED)
+    parser.add_argument("--rows", type=Path, help="cache of the collected rows (.npz): read if present, else written")
+    parser.add_argument("--labels", type=Path, help="a labelled SQuAD 2.0 file (default: the team's evals/labels/)")
+    args = parser.parse_args()
+    articles = fit_articles(args.labels)
+    rows = load_rows(args.rows) if args.rows and args.rows.is_file() else None
+    if rows is None:
+        rows = Rows()
+        embedder = make_embedder("minilm")
+        with tempfile.TemporaryDirectory(prefix="fit-scorer-") as work:
+            print(f"indexing {len(articles)} FIT articles and the shipped article ...", flush=True)
+            collect_squad(rows, articles, Path(work), embedder)
+            collect_own(rows, Path(work), embedder)
+        if args.rows:
+            save_rows(rows, args.rows)
+    report(rows, articles, args)
+
+
+def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    x, y, _, _ = rows.arrays()
+    answerable, own = np.asarray(rows.answerable), np.asarray(rows.own)
+    print(
+        f"{len(answerable)} questions ({answerable.sum()} answerable, {own.sum()} from the article set), {len(y)} rows"
+    )
+    print(f"candidate recall (an answer sentence among the candidates): {_candidate_recall(rows):.3f}")
+    flagged = np.zeros(len(answerable), dtype=bool)
+    flagged[np.asarray(rows.question)[x[:, FEATURES.index("unknown_name")] > 0]] = True
+    print(
+        f"questions naming something the corpus lacks (declined by rule): {flagged.sum()}, "
+        f"of which unanswerable: {(~answerable[flagged]).mean() if flagged.any() else 0:.2f}"
+    )
+    results = {}
+    for c in C_GRID:
+        best, hit = outcomes(rows, out_of_fold(rows, c))
+        best = np.where(flagged, -1.0, best)  # the rule declines them, whatever their probability
+        points = curve(best, hit, answerable, own)
+        results[c] = (max(points, key=objective), points)
+        t, h, n, a = results[c][0]
+        print(f"C={c}: out-of-fold threshold {t:.2f}: SQuAD HasAns {h:.3f} NoAns {n:.3f}, article set {a:.3f}")
+    c = max(results, key=lambda k: objective(results[k][0]))
+    (threshold, hasans, noans, mine), points = results[c]
+    print("\nout-of-fold curve (threshold: SQuAD HasAns / NoAns / article set):")
+    for t, h, n, a in points[::2]:
+        print(f"  {t:.2f}: {h:.3f} / {n:.3f} / {a:.3f}")
+    final = fit(x, y, sample_weights(rows), c)
+    scorer = Scorer(final.mean, final.scale, final.coef, final.intercept, threshold, SUPPORT_RATIO)
+    print(
+        f"\nchosen C={c}, threshold {threshold:.2f}: out-of-fold SQuAD HasAns {hasans:.3f}, NoAns {noans:.3f};"
+        f" article set {mine:.3f}"
+    )
+    print("weights (standardised):", {f: round(float(w), 3) for f, w in zip(FEATURES, scorer.coef, strict=True)})
+    if not args.dry_run:
+        titles = [a["title"] for a in articles]
+        fitted = {
+            "C": c,
+            "labels": str(args.labels or "evals/labels"),
+            "fit_articles": titles,
+            "questions": len(answerable),
+        }
+        oof = {"squad_hasans": hasans, "squad_noans": noans, "article_set": mine}
+        args.out.write_text(scorer.to_json(fitted=fitted, out_of_fold=oof, curve=points) + "\n", "utf-8")
+        print(f"wrote {args.out}")
+
+
+def save_rows(rows: Rows, path: Path) -> None:
+    x, y, question, group = rows.arrays()
+    np.savez_compressed(
+        path, x=x, y=y, question=question, group=group, answerable=np.asarray(rows.answerable), own=np.asarray(rows.own)
+    )
+
+
+def load_rows(path: Path) -> Rows:
+    z = np.load(path)
+    return Rows(list(z["x"]), z["y"].tolist(), z["question"].tolist(), z["group"].tolist(),
+                z["answerable"].tolist(), z["own"].tolist())  # fmt: skip
+
+
+def _candidate_recall(rows: Rows) -> float:
+    _, y, question, _ = rows.arrays()
+    answerable = [q for q, a in enumerate(rows.answerable) if a]
+    found = set(question[y == 1].tolist())
+    return sum(q in found for q in answerable) / max(len(answerable), 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Sentence layout: headings, the section each sentence falls under, neighbours, computed in one pass."""
+
+from __future__ import annotations
+
+from assistant.layout import Layout
+from assistant.records import Sentence
+
+
+def doc(doc_id: str, paragraphs: list[list[str]]) -> list[Sentence]:
+    out, offset = [], 0
+    for number, sentences in enumerate(paragraphs):
+        for text in sentences:
+            out.append(Sentence(doc_id=doc_id, start=offset, end=offset + len(text), text=text, paragraph=number))
+            offset += len(text) + 1
+    return out
+
+
+SENTENCES = doc("a", [["Title of A"], ["Intro one.", "Intro two."], ["Funding"], ["Money came.", "More came."]]) + doc(
+    "b", [["Title of B"], ["Body."]]
+)
+
+
+def test_a_short_line_alone_in_its_paragraph_is_a_heading() -> None:
+    assert Layout.of(SENTENCES).heading == (True, False, False, True, False, False, True, False)
+
+
+def test_each_sentence_knows_its_section_heading_but_not_the_title() -> None:
+    assert Layout.of(SENTENCES).section == (-1, -1, -1, -1, 3, 3, -1, -1)
+
+
+def test_the_previous_sentence_is_only_within_the_same_paragraph() -> None:
+    assert Layout.of(SENTENCES).previous == (-1, -1, 1, -1, -1, 4, -1, -1)
+
+
+def test_sections_and_firsts_do_not_cross_documents() -> None:
+    layout = Layout.of(SENTENCES)
+    assert layout.first == (0, 0, 0, 0, 0, 0, 6, 6) and layout.section[7] == -1
+
+
+def test_stems_are_precomputed_per_sentence() -> None:
+    assert "money" in Layout.of(SENTENCES).stems[4]
