@@ -1,3 +1,3 @@
-from assistant.cli import main
+from assistant.edges.cli import main
 
 main()

@@ -12,17 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer import Scored, compose, compose_calculation, focus, is_heading, states_date
+from assistant.answer.compose import Scored, compose, compose_calculation, focus, is_heading, states_date
+from assistant.answer.scorer import Scorer, load_scorer
+from assistant.calculate.understanding import Query
 from assistant.config import Settings
-from assistant.embedding import Embedder, make_embedder
 from assistant.errors import AssistantError, InputError
-from assistant.features import Candidate, candidates, names_absent
-from assistant.index import Index, ensure_index, live_build, load_index
-from assistant.lexicon import Lexicon
+from assistant.ingest.embedding import Embedder, make_embedder
+from assistant.ingest.index import Index, ensure_index, live_build, load_index
+from assistant.ingest.lexicon import Lexicon
 from assistant.records import Answer, Computed, Declined, Hit
-from assistant.retrieval import Mode, retrieve
-from assistant.scorer import Scorer, load_scorer
-from assistant.understanding import Query
+from assistant.retrieve.candidates import Candidate, candidates, names_absent
+from assistant.retrieve.search import Mode, retrieve
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class Assistant:
         scorer: Scorer | None = None,
     ) -> Assistant:
         """Open the index for `settings` (default: from the environment), rebuilding it if stale."""
-        from assistant.aliases import PACKAGED_ALIASES, load_aliases
+        from assistant.calculate.aliases import PACKAGED_ALIASES, load_aliases
 
         settings = settings or Settings()
         embedder = embedder or make_embedder(settings.embedder, settings.index_dir)
@@ -158,7 +158,7 @@ class Assistant:
 
     def _understand(self, text: str, history: list[dict[str, str]]) -> Query:
         """Intent, names and the follow-up rewrite; rules that fail leave the question as asked."""
-        from assistant.conversation import resolve
+        from assistant.chat.conversation import resolve
 
         try:
             return resolve(text, history, self.index.data.facts, self.aliases)
@@ -174,7 +174,7 @@ class Assistant:
         A calculation that cannot be done never replaces an extractive answer; its refusal is
         shown only when retrieval found nothing that answers either.
         """
-        from assistant.calculator import calculate
+        from assistant.calculate.calculator import calculate
 
         arithmetic = query.intent in ARITHMETIC and not (
             query.intent in DATED and self._states_date(text, scored, extractive)

@@ -94,8 +94,8 @@ class BagOfWords:
 def worker_ours(index_dir: str) -> dict[str, Any]:
     """Shipped corpus, real model: full build, re-build unchanged, warm ask and search latency."""
     from assistant import Assistant, Settings
-    from assistant.embedding import make_embedder
-    from assistant.index import build_index, load_index
+    from assistant.ingest.embedding import make_embedder
+    from assistant.ingest.index import build_index, load_index
 
     settings = Settings(corpus_dir=REPO / "corpus", index_dir=Path(index_dir))
     embedder = make_embedder("minilm")
@@ -128,8 +128,8 @@ def llama_nodes() -> list[Any]:
     from llama_index.core.schema import TextNode
 
     from assistant import Settings
-    from assistant.corpus import load_corpus
-    from assistant.index import segment
+    from assistant.ingest.corpus import load_corpus
+    from assistant.ingest.index import segment
 
     data = segment(load_corpus(REPO / "corpus"), Settings())
     return [TextNode(id_=c.chunk_id, text=c.indexed_text) for c in data.chunks]
@@ -179,8 +179,8 @@ def worker_scale(size: str, work: str, real: str) -> dict[str, Any]:
     import synth
 
     from assistant import Assistant, Settings
-    from assistant.embedding import make_embedder
-    from assistant.index import build_index
+    from assistant.ingest.embedding import make_embedder
+    from assistant.ingest.index import build_index
 
     settings = Settings(corpus_dir=Path(work) / "corpus", index_dir=Path(work) / "index", embedder="minilm")
     synth.write_corpus(settings.corpus_dir, int(size))
@@ -219,7 +219,7 @@ def recall_at_10(bot: Any) -> float:
     """
     import faiss
 
-    from assistant.vectors import faiss_index_for
+    from assistant.ingest.vectors import faiss_index_for
 
     vectors = bot.index.faiss.reconstruct_n(0, bot.index.faiss.ntotal)
     hnsw = bot.index.faiss if isinstance(bot.index.faiss, faiss.IndexHNSW) else faiss_index_for(vectors, flat_max=0)

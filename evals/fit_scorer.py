@@ -1,6 +1,6 @@
-"""Fit the sentence scorer (assistant/scorer.json) reproducibly, and report it on data it never saw.
+"""Fit the sentence scorer (assistant/answer/scorer.json) reproducibly, and report it on data it never saw.
 
-    .venv/bin/python evals/fit_scorer.py            # fit, report, write assistant/scorer.json
+    .venv/bin/python evals/fit_scorer.py            # fit, report, write assistant/answer/scorer.json
     .venv/bin/python evals/fit_scorer.py --dry-run  # fit and report only
 
 Data, all in the repo or in ../shared/data/:
@@ -51,12 +51,12 @@ from squad import (  # noqa: E402
     write_corpus,
 )
 
+from assistant.answer.scorer import PACKAGED, Scorer  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embedding import Embedder, make_embedder  # noqa: E402
-from assistant.evaluation import load_questions  # noqa: E402
-from assistant.features import FEATURES  # noqa: E402
-from assistant.scorer import PACKAGED, Scorer  # noqa: E402
+from assistant.edges.evaluation import load_questions  # noqa: E402
+from assistant.ingest.embedding import Embedder, make_embedder  # noqa: E402
+from assistant.retrieve.candidates import FEATURES  # noqa: E402
 
 SUPPORT_RATIO = 0.5  # a design choice of the composer (how many further sentences to cite), not fitted
 MAX_CITATIONS = 3
@@ -226,7 +226,7 @@ def objective(pt: Point) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dry-run", action="store_true", help="report only; do not write assistant/scorer.json")
+    parser.add_argument("--dry-run", action="store_true", help="report only; do not write assistant/answer/scorer.json")
     parser.add_argument("--out", type=Path, default=PACKAGED)
     parser.add_argument("--rows", type=Path, help="cache of the collected rows (.npz): read if present, else written")
     parser.add_argument("--labels", type=Path, help="a labelled SQuAD 2.0 file (default: the team's evals/labels/)")

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from assistant import Assistant, Settings
-from assistant.evaluation import load_questions, run
+from assistant.edges.evaluation import load_questions, run
 
 REPO = Path(__file__).resolve().parent.parent
 CANDIDATES = [0.30, 0.34, 0.38, 0.40, 0.42, 0.44, 0.46, 0.50, 0.55]

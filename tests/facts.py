@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from assistant.aliases import PACKAGED_ALIASES, load_aliases
-from assistant.arithmetic import format_date
+from assistant.calculate.aliases import PACKAGED_ALIASES, load_aliases
+from assistant.calculate.arithmetic import format_date
 from assistant.records import (
     CommitmentFact,
     Computed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.aliases import Aliases, load_aliases
+from assistant.calculate.aliases import Aliases, load_aliases
 
 
 def test_aliases_are_read_from_yaml_and_merged(tmp_path):

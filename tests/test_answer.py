@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import Scored, focus, states_date
-from assistant.features import typed_mentions
-from assistant.lexicon import stems
-from assistant.question import answer_type
+from assistant.answer.compose import Scored, focus, states_date
+from assistant.answer.question import answer_type
+from assistant.ingest.lexicon import stems
 from assistant.records import Mention, Sentence
+from assistant.retrieve.candidates import typed_mentions
 
 RUBIO = "On February 4, 2026, Secretary of State Marco Rubio hosted the inaugural Critical Minerals Ministerial."
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.arithmetic import (
+from assistant.calculate.arithmetic import (
     Countdown,
     complement,
     countdown,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from assistant import ui  # noqa: E402
+from assistant.edges import ui  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from assistant.calculator import calculate
+from assistant.calculate.calculator import calculate
+from assistant.calculate.understanding import understand
 from assistant.records import Computed, Declined
-from assistant.understanding import understand
 from tests.facts import ALIASES, FACTS, MARCH_1, MEXICO, MOU, RESERVE, other_facts, shown, traceable
 
 # (question, today, expected result, expected ids of the facts used)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Settings
-from assistant.cli import app
+from assistant.edges.cli import app
 
 runner = CliRunner()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.calculator import calculate
-from assistant.conversation import resolve
+from assistant.calculate.calculator import calculate
+from assistant.calculate.understanding import Query
+from assistant.chat.conversation import resolve
 from assistant.records import Computed
-from assistant.understanding import Query
 from tests.facts import ALIASES, FACTS, MARCH_1, MEXICO, MOU, RESERVE, shown, traceable
 
 

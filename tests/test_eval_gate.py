@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.evaluation import Run, SuiteEntry, load_questions, load_suites, run, shortfalls
-from assistant.evaluation_cli import DEFAULT_QUESTIONS, DEFAULT_SUITES
+from assistant.edges.evaluation import Run, SuiteEntry, load_questions, load_suites, run, shortfalls
+from assistant.edges.evaluation_cli import DEFAULT_QUESTIONS, DEFAULT_SUITES
 
 pytestmark = pytest.mark.model
 

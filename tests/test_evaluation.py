@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.errors import CorpusError, InputError
-from assistant.evaluation import (
+from assistant.edges.cli import app
+from assistant.edges.evaluation import (
     EvalItem,
     ItemResult,
     check_evidence,
@@ -21,6 +20,7 @@ from assistant.evaluation import (
     score,
     summarize,
 )
+from assistant.errors import CorpusError, InputError
 from assistant.records import Answer, Citation
 
 TEXT = "The reserve is backed by $10 billion from the bank. An additional $2 billion comes from the private sector."

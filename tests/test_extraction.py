@@ -1,4 +1,4 @@
-"""Specifications of rule-based fact extraction (assistant/extraction.py)."""
+"""Specifications of rule-based fact extraction (assistant/ingest/extraction.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import yaml
 from pydantic import TypeAdapter
 
-from assistant.extraction import extract_facts, merge_facts
+from assistant.ingest.extraction import extract_facts, merge_facts
+from assistant.ingest.text import split_sentences
 from assistant.records import Document, Fact
-from assistant.text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE_ID = "us-critical-minerals-strategy"

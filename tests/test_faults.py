@@ -23,10 +23,10 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Assistant, Settings
-from assistant.cli import app
-from assistant.embedding import HashEmbedder
+from assistant.edges.cli import app
 from assistant.errors import IndexError_
-from assistant.index import FAISS_FILE, build_index, live_build, load_index
+from assistant.ingest.embedding import HashEmbedder
+from assistant.ingest.index import FAISS_FILE, build_index, live_build, load_index
 from tests.conftest import CORPUS, REPO, assert_citations_exact
 
 runner = CliRunner()
@@ -283,10 +283,10 @@ FORK_SERVER = textwrap.dedent(
     """
     import os, signal, sys, time
     from pathlib import Path
-    from assistant.cli import main
+    from assistant.edges.cli import main
     from assistant.config import Settings
-    from assistant.embedding import HashEmbedder
-    from assistant.index import build_index
+    from assistant.ingest.embedding import HashEmbedder
+    from assistant.ingest.index import build_index
 
     warm = Settings(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), embedder="fake")
     build_index(warm.corpus_dir, warm.index_dir, warm, HashEmbedder(), progress=False)

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from assistant import Settings
-from assistant import index as index_module
-from assistant.embedding import HashEmbedder
-from assistant.index import Index, build_index, load_index
+from assistant.ingest import index as index_module
+from assistant.ingest.embedding import HashEmbedder
+from assistant.ingest.index import Index, build_index, load_index
 
 ARTICLE = "docs/us-critical-minerals-strategy.txt"
 NOTE = "docs/reserve-note.txt"

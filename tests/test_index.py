@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from assistant import Settings
-from assistant.embedding import HashEmbedder
 from assistant.errors import CorpusError, IndexError_, StaleIndexError
-from assistant.index import build_index, ensure_index, live_build, load_index, stale_reasons
+from assistant.ingest.embedding import HashEmbedder
+from assistant.ingest.index import build_index, ensure_index, live_build, load_index, stale_reasons
 
 ARTICLE = "docs/us-critical-minerals-strategy.txt"
 
@@ -92,7 +92,7 @@ def test_a_failed_build_leaves_the_previous_index_live(
     def explode(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C half way
 
-    monkeypatch.setattr("assistant.index._write_bm25", explode)
+    monkeypatch.setattr("assistant.ingest.index._write_bm25", explode)
     with pytest.raises(KeyboardInterrupt):
         build(fake_settings)
     assert live_build(fake_settings.index_dir) == first
@@ -120,7 +120,7 @@ class ExportingEmbedder(HashEmbedder):
 
 
 def test_an_index_built_before_the_query_model_existed_gets_it_on_ingest(fake_settings: Settings) -> None:
-    from assistant.index import ensure_query_model
+    from assistant.ingest.index import ensure_query_model
 
     build(fake_settings)
     embedder = ExportingEmbedder()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.layout import Layout
+from assistant.ingest.layout import Layout
 from assistant.records import Sentence
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant
-from assistant.index import FAISS_FILE
+from assistant.ingest.index import FAISS_FILE
 
 
 @pytest.mark.parametrize("question", ["Who hosted the ministerial?", "How is the reserve funded?"])

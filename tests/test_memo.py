@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.memo import answer_memo, conversation_memo, footnote
+from assistant.edges.memo import answer_memo, conversation_memo, footnote
 from assistant.records import Answer, CalcInput, Calculation, Citation
 
 TITLE = "US Critical Minerals Strategy"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.metrics import abstention_scores, answerability_accuracy, hit_rate, mrr, percentile, rouge_l, token_f1
+from assistant.edges.metrics import (
+    abstention_scores,
+    answerability_accuracy,
+    hit_rate,
+    mrr,
+    percentile,
+    rouge_l,
+    token_f1,
+)
 
 
 def test_hit_rate_counts_ranks_within_k() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from assistant.nlp import MODEL_PACKAGE, annotate, versions
+from assistant.ingest.nlp import MODEL_PACKAGE, annotate, versions
 from assistant.records import Sentence
 
 

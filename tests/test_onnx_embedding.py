@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.embedding import MiniLM, make_embedder
-from assistant.onnx_embedding import OnnxMiniLM, exported, model_folder
-from assistant.retrieval import retrieve
+from assistant.ingest.embedding import MiniLM, make_embedder
+from assistant.ingest.onnx_embedding import OnnxMiniLM, exported, model_folder
+from assistant.retrieve.search import retrieve
 
 pytestmark = pytest.mark.model
 REPO = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.embedding import HashEmbedder
-from assistant.index import build_index, live_build
+from assistant.ingest.embedding import HashEmbedder
+from assistant.ingest.index import build_index, live_build
 from tests.conftest import assert_citations_exact
 
 ARTICLE = "docs/us-critical-minerals-strategy.txt"

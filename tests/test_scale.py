@@ -5,7 +5,7 @@ from __future__ import annotations
 import faiss
 import numpy as np
 
-from assistant.vectors import faiss_index_for
+from assistant.ingest.vectors import faiss_index_for
 
 
 def embedding_like(n: int) -> np.ndarray:

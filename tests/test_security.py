@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.corpus import load_corpus  # noqa: E402
 from assistant.errors import CorpusError, InputError  # noqa: E402
+from assistant.ingest.corpus import load_corpus  # noqa: E402
 from tests.conftest import CORPUS, REPO  # noqa: E402
 
 # Gradio's queue statistics (gradio/queueing.py) set a pandas option that pandas 3 deprecates.
@@ -54,7 +54,7 @@ def outward_address() -> str | None:
 @contextmanager
 def serving(bot: Assistant, tmp: Path, **options: Any) -> Iterator[tuple[Any, int]]:
     """The app served with ui.serve's defaults (plus `options`) while the block runs."""
-    from assistant import ui
+    from assistant.edges import ui
 
     with warnings.catch_warnings():  # Gradio leaves event loops unclosed (see tests/test_ui_client.py)
         warnings.simplefilter("ignore", ResourceWarning)
@@ -76,8 +76,8 @@ def serving(bot: Assistant, tmp: Path, **options: Any) -> Iterator[tuple[Any, in
 
 
 def test_serve_listens_on_loopback_unless_told_otherwise() -> None:
-    from assistant import ui
-    from assistant.ui_cli import serve_command
+    from assistant.edges import ui
+    from assistant.edges.ui_cli import serve_command
 
     assert inspect.signature(serve_command).parameters["host"].default == "127.0.0.1"
     assert inspect.signature(ui.serve).parameters["host"].default == "127.0.0.1"
@@ -250,8 +250,8 @@ def test_the_network_guard_blocks_what_it_should(loopback_only: list[str]) -> No
 @pytest.mark.model
 def test_real_model_ingest_and_ask_connect_to_nothing_but_loopback(loopback_only: list[str], tmp_path: Path) -> None:
     """A fresh index (embedding + ONNX export) and a cited answer, with every non-loopback socket refused."""
-    from assistant.embedding import MiniLM
-    from assistant.index import build_index
+    from assistant.ingest.embedding import MiniLM
+    from assistant.ingest.index import build_index
 
     shutil.copytree(CORPUS, tmp_path / "corpus")
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", embedder="minilm")

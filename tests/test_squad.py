@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from assistant.corpus import load_corpus
-from assistant.evaluation import check_evidence, load_questions
+from assistant.edges.evaluation import check_evidence, load_questions
+from assistant.ingest.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 

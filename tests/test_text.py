@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text import chunk_sentences, paragraphs, split_sentences
+from assistant.ingest.text import chunk_sentences, paragraphs, split_sentences
 
 WRAPPED = "# Brief\nThe summit opened on\nMay 1, 2027 in Oslo. It closed a day later.\n\n- first item\n- second item\n"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import gradio as gr  # noqa: E402
 import pytest
 
-from assistant import ui  # noqa: E402
+from assistant.edges import ui  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.errors import InputError  # noqa: E402

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.calculator import calculate
-from assistant.understanding import understand
+from assistant.calculate.calculator import calculate
+from assistant.calculate.understanding import understand
 from tests.facts import ALIASES, FACTS, MARCH_1
 
 

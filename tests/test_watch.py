@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from assistant import Settings
-from assistant.embedding import HashEmbedder
-from assistant.index import build_index, live_build
-from assistant.watch import refresh_once
+from assistant.edges.watch import refresh_once
+from assistant.ingest.embedding import HashEmbedder
+from assistant.ingest.index import build_index, live_build
 
 
 def test_an_unchanged_corpus_is_left_alone(fake_settings: Settings) -> None:

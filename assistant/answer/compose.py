@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.index import Index
-from assistant.lexicon import stems
-from assistant.prompts import render
+from assistant.answer.prompts import render
+from assistant.ingest.index import Index
+from assistant.ingest.lexicon import stems
 from assistant.records import (
     Answer,
     CalcInput,

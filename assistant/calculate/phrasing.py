@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from assistant.arithmetic import format_days
-from assistant.understanding import join, the
+from assistant.calculate.arithmetic import format_days
+from assistant.calculate.understanding import join, the
 
 NO_AGREEMENT = "The sources describe no agreement like that."
 TOO_FEW_DEADLINES = "The sources give fewer than two deadlines to compare."

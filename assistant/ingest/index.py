@@ -7,7 +7,7 @@ and bm25/ (bm25s). A build is written to a new folder and made live by atomicall
 CURRENT, so a reader never sees a half-written index and an interrupted build changes nothing.
 `models/` (next to the builds) holds the ONNX copy of the embedding model that queries use.
 
-Rebuilds are incremental (assistant.incremental); the FAISS index itself is assistant.vectors.
+Rebuilds are incremental (assistant.ingest.incremental); the FAISS index itself is assistant.ingest.vectors.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +29,16 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from assistant.config import Settings
-from assistant.corpus import Corpus, hash_inputs, load_corpus, sha256
-from assistant.embedding import Embedder
 from assistant.errors import IndexError_, StaleIndexError
-from assistant.layout import Layout
+from assistant.ingest.corpus import Corpus, hash_inputs, load_corpus, sha256
+from assistant.ingest.embedding import Embedder
+from assistant.ingest.layout import Layout
+from assistant.ingest.store import FAISS_FILE, corrupt_files, live_build, package_version
+from assistant.ingest.text import chunk_sentences, split_sentences
+from assistant.ingest.vectors import write_faiss
 from assistant.records import Chunk, Document, Fact, Sentence
-from assistant.text import chunk_sentences, split_sentences
-from assistant.vectors import write_faiss
 
 FORMAT = 2  # 2: sentences carry spaCy mentions
-FAISS_FILE = "default__vector_store.json"
-_REQUIRED = ("corpus.json", "sentences.npy", FAISS_FILE)  # every build has them, checksummed
 _PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
 
@@ -91,10 +89,10 @@ def segment(
 ) -> Segmented:
     """Sentences, chunks and facts (curated + extracted) of every document, with global ids.
 
-    `known(doc)` may return a document's sentences from an earlier split (see assistant.incremental.Carried).
+    `known(doc)` may return a document's sentences from an earlier split (see assistant.ingest.incremental.Carried).
     """
-    from assistant.extraction import extract_facts, merge_facts
-    from assistant.nlp import annotate
+    from assistant.ingest.extraction import extract_facts, merge_facts
+    from assistant.ingest.nlp import annotate
 
     sentences: list[Sentence] = []
     chunks: list[Chunk] = []
@@ -146,7 +144,7 @@ def _fact_chunk(fact: Fact, sentences: list[Sentence], own: list[int]) -> Chunk:
 
 
 def expected_manifest(corpus_dir: Path, settings: Settings, embedder: Embedder) -> dict[str, Any]:
-    from assistant.incremental import splitter_version  # incremental.py imports this module
+    from assistant.ingest.incremental import splitter_version  # incremental.py imports this module
 
     return {
         "format": FORMAT,
@@ -181,30 +179,6 @@ def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedde
     return reasons + corrupt_files(build, manifest)
 
 
-def corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
-    """What is wrong with the files of `build` against the checksums of its manifest; [] when nothing."""
-    listed = manifest.get("files")
-    files: dict[str, Any] = listed if isinstance(listed, dict) else {}
-    # a file the manifest does not list would be loaded unverified
-    reasons = [f"index file {name} is not in the manifest" for name in _REQUIRED if name not in files]
-    for name, digest in files.items():
-        path = build / name
-        if not path.is_file():
-            reasons.append(f"index file {name} is missing")
-        elif sha256(path.read_bytes()) != digest:
-            reasons.append(f"index file {name} is corrupt (checksum mismatch)")
-    return reasons
-
-
-def live_build(index_dir: Path) -> Path | None:
-    try:
-        name = (index_dir / "CURRENT").read_text("utf-8").strip()
-    except OSError:
-        return None
-    build = index_dir / name
-    return build if name.startswith("build-") and build.is_dir() else None
-
-
 # --- building ----------------------------------------------------------------------------
 
 
@@ -212,7 +186,7 @@ def build_index(
     corpus_dir: Path, index_dir: Path, settings: Settings, embedder: Embedder, progress: bool = True
 ) -> Path:
     """Read, segment, embed and persist the corpus; make the new build live; return its folder."""
-    from assistant.incremental import Carried  # incremental.py imports this module
+    from assistant.ingest.incremental import Carried  # incremental.py imports this module
 
     corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -281,14 +255,6 @@ def _write_build(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     _write_atomic(build / "manifest.json", json.dumps(manifest, indent=2))
-
-
-def package_version(package: str) -> str | None:
-    """The installed version of `package`, or None if it is not installed."""
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: bool) -> np.ndarray:
@@ -386,7 +352,7 @@ def ensure_query_model(index_dir: Path, embedder: Embedder) -> None:
     export = getattr(embedder, "export_onnx", None)
     if export is None:
         return
-    from assistant import onnx_embedding
+    from assistant.ingest import onnx_embedding
 
     if not onnx_embedding.exported(index_dir, embedder.model_id):
         _export_query_model(embedder, index_dir, load_index(index_dir).data)

@@ -21,10 +21,10 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.edges.memo import answer_memo, conversation_memo
 from assistant.errors import AssistantError, InputError
-from assistant.memo import answer_memo, conversation_memo
+from assistant.ingest.text import paragraphs
 from assistant.records import Answer, Citation
-from assistant.text import paragraphs
 
 DEFAULT_FEEDBACK = PROJECT_ROOT / "feedback" / "feedback.jsonl"
 EXAMPLES = [  # partnerships, deadlines, the reserve
@@ -370,7 +370,7 @@ def launch(
     While serving, the corpus is checked every `watch_seconds` (0: never) and re-indexed when it
     changes; answers move to the new index on the next question.
     """
-    from assistant.watch import watch_corpus
+    from assistant.edges.watch import watch_corpus
 
     bot = Assistant.load(settings, rebuild=True, progress=True)
     if watch_seconds > 0:

@@ -7,7 +7,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.index import Index, bm25_tokens
+from assistant.ingest.index import Index, bm25_tokens
 from assistant.records import Hit
 
 Mode = Literal["hybrid", "dense", "bm25"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import AssistantError
-from assistant.features import FEATURES
+from assistant.retrieve.candidates import FEATURES
 
 PACKAGED = Path(__file__).with_name("scorer.json")
 

@@ -11,9 +11,20 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from assistant.aliases import STOP, Aliases
+from assistant.calculate.aliases import STOP, Aliases
+from assistant.calculate.understanding import (
+    ROLES,
+    WORD,
+    Lexicon,
+    Query,
+    describe,
+    join,
+    lexicon_for,
+    parse,
+    select,
+    the,
+)
 from assistant.records import Fact
-from assistant.understanding import ROLES, WORD, Lexicon, Query, describe, join, lexicon_for, parse, select, the
 
 LEADING = re.compile(r"^\s*(and|so|what about|how about|then|also|plus|ok|okay)\b[\s,]*", re.I)
 PRONOUN = re.compile(r"\b(it|its|that|this|them|they|those|these|their)\b", re.I)

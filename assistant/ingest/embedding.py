@@ -81,7 +81,7 @@ class MiniLM:
 
     def export_onnx(self, index_dir: Path, probe: list[str]) -> bool:
         """Write the ONNX copy that queries use (see onnx_embedding); True if it is in place."""
-        from assistant import onnx_embedding
+        from assistant.ingest import onnx_embedding
 
         if onnx_embedding.exported(index_dir, self.model_id):
             return True
@@ -98,7 +98,7 @@ def make_embedder(name: str, index_dir: Path | None = None) -> Embedder:
     if name == "fake":
         return HashEmbedder()
     if index_dir is not None:
-        from assistant import onnx_embedding
+        from assistant.ingest import onnx_embedding
 
         if onnx_embedding.exported(index_dir, MiniLM.model_id):
             return onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(index_dir), MiniLM.model_id)

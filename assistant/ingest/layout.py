@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.lexicon import stems
+from assistant.ingest.lexicon import stems
 from assistant.records import Sentence
 
 HEADING_MAX_WORDS = 14

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.index import Index
-from assistant.layout import Layout
-from assistant.lexicon import Lexicon, stems
-from assistant.question import TIMES, AnswerType, answer_type, is_year
+from assistant.answer.question import TIMES, AnswerType, answer_type, is_year
+from assistant.ingest.index import Index
+from assistant.ingest.layout import Layout
+from assistant.ingest.lexicon import Lexicon, stems
 from assistant.records import Hit, Mention, Sentence
 
 DENSE_CANDIDATES = 12  # sentences nearest the question by cosine, beside those of the retrieved chunks

@@ -2,54 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
+from assistant.edges.console import CorpusOpt, IndexOpt, TodayOpt, parse_today, run, settings_for
 from assistant.errors import AssistantError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from your documents, offline.")
-T = TypeVar("T")
-
-CorpusOpt = Annotated[
-    Path | None,
-    typer.Option("--corpus", help="Corpus folder (docs/, facts/); default $ASSISTANT_CORPUS_DIR or ./corpus"),
-]
-IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder; default $ASSISTANT_INDEX_DIR or ./index")]
-TodayOpt = Annotated[
-    str | None, typer.Option("--today", help="Date for deadline questions, YYYY-MM-DD (default: today)")
-]
-
-
-def run(action: Callable[[], T]) -> T:
-    """Call `action`; an AssistantError becomes one line on stderr and its exit code."""
-    try:
-        return action()
-    except AssistantError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(err.exit_code) from None
-
-
-def settings_for(corpus: Path | None, index: Path | None, **extra: Any) -> Any:
-    from assistant.config import Settings
-
-    given = {"corpus_dir": corpus, "index_dir": index, **extra}
-    return Settings(**{k: v for k, v in given.items() if v is not None})
-
-
-def parse_today(value: str | None) -> dt.date | None:
-    from assistant.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--today {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-01") from None
 
 
 @app.command()
@@ -121,9 +82,9 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the index is up to date")] = False,
 ) -> None:
     """Build the index (only if missing or stale, unless --force)."""
-    from assistant.embedding import make_embedder
     from assistant.errors import StaleIndexError
-    from assistant.index import build_index, ensure_query_model, stale_reasons
+    from assistant.ingest.embedding import make_embedder
+    from assistant.ingest.index import build_index, ensure_query_model, stale_reasons
 
     def build() -> None:
         settings = settings_for(corpus, index)
@@ -143,12 +104,12 @@ def ingest(
     run(build)
 
 
-from assistant.evaluation_cli import eval_command  # noqa: E402
+from assistant.edges.evaluation_cli import eval_command  # noqa: E402
 
 app.command("eval")(eval_command)
 
 
-from assistant.ui_cli import serve_command  # noqa: E402
+from assistant.edges.ui_cli import serve_command  # noqa: E402
 
 app.command("serve")(serve_command)
 

@@ -1,8 +1,8 @@
 """Question understanding by rules: what a question asks (intent) and about what (entities).
 
 Entities are the names that occur in the given facts (parties, instruments, contributors, ...),
-matched through alias tables (assistant.aliases), case-insensitively and tolerant of small
-misspellings; nothing here knows any particular document. Follow-ups are assistant.conversation.
+matched through alias tables (assistant.calculate.aliases), case-insensitively and tolerant of small
+misspellings; nothing here knows any particular document. Follow-ups are assistant.chat.conversation.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.aliases import STOP, Aliases
-from assistant.lexicon import closest
+from assistant.calculate.aliases import STOP, Aliases
+from assistant.ingest.lexicon import closest
 from assistant.records import CommitmentFact, Fact
 
 Intent = Literal[

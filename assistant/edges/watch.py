@@ -23,8 +23,8 @@ def _stderr(message: str) -> None:
 
 def refresh_once(settings: Settings, last_error: str | None = None, report: Report = _stderr) -> str | None:
     """Rebuild the index if the corpus changed; return the error message, if the rebuild failed."""
-    from assistant.embedding import make_embedder
-    from assistant.index import build_index, stale_reasons
+    from assistant.ingest.embedding import make_embedder
+    from assistant.ingest.index import build_index, stale_reasons
 
     embedder = make_embedder(settings.embedder)
     reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)

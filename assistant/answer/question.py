@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexicon import stems
+from assistant.ingest.lexicon import stems
 
 PEOPLE = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 TIMES = frozenset({"DATE", "TIME"})

@@ -1,4 +1,4 @@
-"""Judge-free evaluation: a question set, the scoring rules and the runs (metrics: assistant.metrics).
+"""Judge-free evaluation: a question set, the scoring rules and the runs (metrics: assistant.edges.metrics).
 
 An item passes when none of these rules fails (each failure is one reason in the results):
 - abstention: an `unanswerable` item must be abstained, any other must not be;
@@ -28,8 +28,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from assistant.edges.metrics import abstention_scores, answerability_accuracy, hit_rate, mrr, percentile, ratio, squash
 from assistant.errors import CorpusError, InputError
-from assistant.metrics import abstention_scores, answerability_accuracy, hit_rate, mrr, percentile, ratio, squash
 from assistant.records import Answer, Citation, Hit
 
 RETRIEVERS = ("dense", "bm25", "hybrid")

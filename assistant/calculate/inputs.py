@@ -10,10 +10,17 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant import phrasing
-from assistant.arithmetic import due_date, format_date, format_days, format_money, format_range, partners_by_instrument
+from assistant.calculate import phrasing
+from assistant.calculate.arithmetic import (
+    due_date,
+    format_date,
+    format_days,
+    format_money,
+    format_range,
+    partners_by_instrument,
+)
+from assistant.calculate.understanding import Query, describe, partners, select
 from assistant.records import CommitmentFact, Declined, EventFact, Fact, FactUse, MoneyFact, ShareFact
-from assistant.understanding import Query, describe, partners, select
 
 NOUNS = {"commitment": "deadline", "money": "amount", "event": "event", "share": "share",
          "count": "count", "growth": "growth figure"}  # fmt: skip

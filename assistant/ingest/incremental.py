@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-import assistant.nlp as _nlp_module
-import assistant.text as _text_module
-from assistant.corpus import sha256
-from assistant.embedding import Embedder
-from assistant.index import FAISS_FILE, corrupt_files, live_build, package_version
+import assistant.ingest.nlp as _nlp_module
+import assistant.ingest.text as _text_module
+from assistant.ingest.corpus import sha256
+from assistant.ingest.embedding import Embedder
+from assistant.ingest.store import FAISS_FILE, corrupt_files, live_build, package_version
 from assistant.records import Document, Sentence
 
 

@@ -1,7 +1,7 @@
 """Rule-based calculator: a Query and the facts it names -> a Computed result, a Declined message, or None.
 
-The arithmetic lives in assistant.arithmetic, the choice of facts in assistant.inputs and the
-sentences in assistant.phrasing. Every number or date a Computed result shows is the result, a
+The arithmetic lives in assistant.calculate.arithmetic, the choice of facts in assistant.calculate.inputs and the
+sentences in assistant.calculate.phrasing. Every number or date a Computed result shows is the result, a
 shown step or an input's displayed value.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from assistant import inputs, phrasing
-from assistant.arithmetic import (
+from assistant.calculate import inputs, phrasing
+from assistant.calculate.arithmetic import (
     HUNDRED,
     Countdown,
     complement,
@@ -30,6 +30,7 @@ from assistant.arithmetic import (
     plain,
     ratio,
 )
+from assistant.calculate.understanding import Query, describe, join, select
 from assistant.records import (
     CommitmentFact,
     Computed,
@@ -39,7 +40,6 @@ from assistant.records import (
     GrowthFact,
     MoneyFact,
 )
-from assistant.understanding import Query, describe, join, select
 
 Handler = Callable[[Query, Sequence[Fact], dt.date], "Computed | Declined"]
 

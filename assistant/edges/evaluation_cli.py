@@ -88,7 +88,7 @@ def eval_command(
     max_p95_ms: Annotated[float | None, typer.Option(min=0.0, help="Fail when latency p95 exceeds this")] = None,
 ) -> None:
     """Score the assistant on a question set: accuracy, citations, evidence, retrieval, abstention, latency."""
-    from assistant.cli import parse_today, run, settings_for
+    from assistant.edges.console import parse_today, run, settings_for
     from assistant.errors import InputError
 
     minimums = {
@@ -145,7 +145,7 @@ def set_eval(
 ) -> list[str]:
     """Run the question set (once, or per retriever), write the report; the threshold failures."""
     from assistant.api import Assistant
-    from assistant.evaluation import RETRIEVERS, load_questions, run, shortfalls, with_retriever
+    from assistant.edges.evaluation import RETRIEVERS, load_questions, run, shortfalls, with_retriever
 
     items = load_questions(questions)
     bot = Assistant.load(settings, progress=sys.stderr.isatty())
@@ -174,7 +174,7 @@ def suite_eval(
     no_charts: bool,
 ) -> list[str]:
     """Run every selected suite (index per corpus: <index>/<name>, default <out>/index-<name>); the missed gates."""
-    from assistant.evaluation import load_suites
+    from assistant.edges.evaluation import load_suites
 
     rows, failures = [], []
     for entry in load_suites(suite_file, only):
@@ -194,9 +194,9 @@ def run_suite(
     entry: Any, index_dir: Path, out: Path, day: Any, retriever: str | None, top_k: int | None, no_charts: bool
 ) -> tuple[tuple[str, list[str]], list[str]]:
     """One suite: its table row and its missed gates (a missing input or a crash is one)."""
-    from assistant.cli import settings_for
+    from assistant.edges.console import settings_for
+    from assistant.edges.evaluation import shortfalls
     from assistant.errors import AssistantError
-    from assistant.evaluation import shortfalls
 
     if entry.missing():
         return (entry.name, ["missing"] + [""] * 7), [f"not found: {', '.join(map(str, entry.missing()))}"]
@@ -219,7 +219,7 @@ def run_suite(
 def suite_run(settings: Any, questions: Path, day: Any, out: Path, top_k: int | None, no_charts: bool) -> Any:
     """Load (indexing if needed) and run one corpus's question set; write its report; its summary."""
     from assistant.api import Assistant
-    from assistant.evaluation import load_questions, run
+    from assistant.edges.evaluation import load_questions, run
 
     items = load_questions(questions)
     bot = Assistant.load(settings, progress=sys.stderr.isatty())
@@ -257,9 +257,9 @@ def llama_eval(
 ) -> list[str]:
     """Index `corpus` separately and score retrieval and answers against the dataset's references."""
     from assistant.api import Assistant
-    from assistant.cli import settings_for
-    from assistant.evaluation import shortfalls
-    from assistant.llama_dataset import load_llama_dataset, run_llama
+    from assistant.edges.console import settings_for
+    from assistant.edges.evaluation import shortfalls
+    from assistant.edges.llama_dataset import load_llama_dataset, run_llama
 
     examples = load_llama_dataset(dataset)
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
@@ -284,8 +284,8 @@ def llama_eval(
 
 def as_corpus(folder: Path, scratch: Path) -> Path:
     """`folder` if it is a corpus (has docs/); else a copy of its documents laid out as one."""
-    from assistant.corpus import DOC_SUFFIXES
     from assistant.errors import InputError
+    from assistant.ingest.corpus import DOC_SUFFIXES
 
     if (folder / "docs").is_dir():
         return folder
@@ -332,7 +332,7 @@ def _table(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> 
 
 def report_markdown(runs: dict[str, Any], questions: Path, charts: bool = True) -> str:
     parts = [
-        f"# Evaluation report\n\nQuestion set: `{questions}`. Rules: see `assistant/evaluation.py`.\n",
+        f"# Evaluation report\n\nQuestion set: `{questions}`. Rules: see `assistant/edges/evaluation.py`.\n",
         summary_table(runs),
         "",
     ]

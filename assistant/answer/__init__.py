@@ -1,0 +1,1 @@
+"""Choosing the sentences that answer, abstaining, composing the cited answer."""

@@ -1,0 +1,1 @@
+"""The rule-based calculator: question understanding, fact selection, arithmetic, phrasing (pure)."""

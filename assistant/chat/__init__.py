@@ -1,0 +1,1 @@
+"""Follow-up questions resolved from the conversation history."""

@@ -1,0 +1,1 @@
+"""The edges: command line, web UI, corpus watcher, evaluation. Nothing below imports these."""

@@ -1,0 +1,50 @@
+"""What the command-line commands share: option types, settings from options, errors as exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from assistant.errors import AssistantError
+
+T = TypeVar("T")
+
+CorpusOpt = Annotated[
+    Path | None,
+    typer.Option("--corpus", help="Corpus folder (docs/, facts/); default $ASSISTANT_CORPUS_DIR or ./corpus"),
+]
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder; default $ASSISTANT_INDEX_DIR or ./index")]
+TodayOpt = Annotated[
+    str | None, typer.Option("--today", help="Date for deadline questions, YYYY-MM-DD (default: today)")
+]
+
+
+def run(action: Callable[[], T]) -> T:
+    """Call `action`; an AssistantError becomes one line on stderr and its exit code."""
+    try:
+        return action()
+    except AssistantError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(err.exit_code) from None
+
+
+def settings_for(corpus: Path | None, index: Path | None, **extra: Any) -> Any:
+    from assistant.config import Settings
+
+    given = {"corpus_dir": corpus, "index_dir": index, **extra}
+    return Settings(**{k: v for k, v in given.items() if v is not None})
+
+
+def parse_today(value: str | None) -> dt.date | None:
+    from assistant.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--today {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-01") from None

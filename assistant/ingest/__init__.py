@@ -1,0 +1,1 @@
+"""Reading, segmenting, tagging and indexing the corpus (the first stage; imports only records, errors, config)."""

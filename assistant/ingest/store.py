@@ -1,0 +1,47 @@
+"""The on-disk layout of an index folder: which build is live, and whether its files are intact.
+
+Shared by the index builder and loader (assistant.ingest.index) and by incremental rebuilds.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from assistant.ingest.corpus import sha256
+
+FAISS_FILE = "default__vector_store.json"
+REQUIRED = ("corpus.json", "sentences.npy", FAISS_FILE)  # every build has them, checksummed
+
+
+def corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
+    """What is wrong with the files of `build` against the checksums of its manifest; [] when nothing."""
+    listed = manifest.get("files")
+    files: dict[str, Any] = listed if isinstance(listed, dict) else {}
+    # a file the manifest does not list would be loaded unverified
+    reasons = [f"index file {name} is not in the manifest" for name in REQUIRED if name not in files]
+    for name, digest in files.items():
+        path = build / name
+        if not path.is_file():
+            reasons.append(f"index file {name} is missing")
+        elif sha256(path.read_bytes()) != digest:
+            reasons.append(f"index file {name} is corrupt (checksum mismatch)")
+    return reasons
+
+
+def live_build(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / "CURRENT").read_text("utf-8").strip()
+    except OSError:
+        return None
+    build = index_dir / name
+    return build if name.startswith("build-") and build.is_dir() else None
+
+
+def package_version(package: str) -> str | None:
+    """The installed version of `package`, or None if it is not installed."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
