@@ -149,7 +149,7 @@ def merge_labels(articles: Sequence[Article], labelled: Sequence[Article]) -> li
     return unmatched
 
 
-def apply_team_labels(articles: Sequence[Article], folder: Path = TEAM_LABELS) -> list[Article]:
+def apply_team_labels(articles: Sequence[Article], folder: Path | None = None) -> list[Article]:
     """The articles with the team's own labels (`folder/<slug>.jsonl`), only the questions labelled there.
 
     A label line is `{"id": ..., "answer": "exact span of the paragraph" | null}`. An answer that is
@@ -157,7 +157,7 @@ def apply_team_labels(articles: Sequence[Article], folder: Path = TEAM_LABELS) -
     """
     out = []
     for article in articles:
-        path = folder / f"{slug(article['title'])}.jsonl"
+        path = (folder or TEAM_LABELS) / f"{slug(article['title'])}.jsonl"
         if not path.is_file():
             continue
         labels = _read_labels(path)
@@ -280,8 +280,9 @@ def corpus_readme(article: Mapping[str, Any], items: Sequence[EvalItem]) -> str:
     return (
         f"# SQuAD 2.0: {display_title(article['title'])} ({split_of(article['title'])} article)\n\n"
         f"Written by `evals/squad.py` (do not edit by hand): `docs/` holds the article's paragraphs, "
-        f'`questions.jsonl` {counts}.\n\nSource: SQuAD 2.0 (Rajpurkar, Jia and Liang 2018, "Know What You '
-        f"Don't Know: Unanswerable Questions for SQuAD\"), text from Wikipedia; CC BY-SA 4.0.\n"
+        f"`questions.jsonl` {counts}: the shared file's questions with the team's own answer labels "
+        "(evals/labels/; the shared file hides SQuAD's).\n\nSource: SQuAD 2.0 (Rajpurkar, Jia and Liang 2018, "
+        f'"Know What You Don\'t Know: Unanswerable Questions for SQuAD"), text from Wikipedia; CC BY-SA 4.0.\n'
     )
 
 
@@ -303,10 +304,12 @@ def list_articles(articles: Sequence[Article]) -> None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="SQuAD 2.0 articles -> corpora and question sets.")
     parser.add_argument("--squad", type=Path, default=SQUAD_FILE, help="SQuAD 2.0 JSON file")
-    parser.add_argument("--labels", type=Path, help="labelled SQuAD 2.0 file to take answers from")
+    parser.add_argument(
+        "--labels", type=Path, help="labelled SQuAD 2.0 file to take answers from (default: the team's evals/labels/)"
+    )
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--list", action="store_true", help="list the articles and their split")
-    what.add_argument("--dev", action="store_true", help=f"write the DEV corpora into {CORPORA}/squad-<slug>/")
+    what.add_argument("--dev", action="store_true", help=f"write the labelled DEV corpora into {CORPORA}/squad-<slug>/")
     what.add_argument("--title", help="the article to write (exact SQuAD title, e.g. Rhine)")
     parser.add_argument("--out", type=Path, help="corpus folder for --title")
     parser.add_argument("--docs-only", action="store_true", help="write the documents only, no questions.jsonl")
@@ -322,8 +325,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.list:
             list_articles(load_articles(args.squad, labels=args.labels))
             return 0
-        targets = {t: CORPORA / f"squad-{slug(t)}" for t in DEV_TITLES} if args.dev else {args.title: args.out}
-        for article in load_articles(args.squad, list(targets), args.labels):
+        titles = [
+            t for t in DEV_TITLES if (TEAM_LABELS / f"{slug(t)}.jsonl").is_file() or args.labels or args.docs_only
+        ]
+        targets = {t: CORPORA / f"squad-{slug(t)}" for t in titles} if args.dev else {args.title: args.out}
+        articles = load_articles(args.squad, list(targets), args.labels)
+        if args.labels is None and not args.docs_only:
+            articles = apply_team_labels(articles)
+            if not articles:
+                raise ValueError(f"no labels for {', '.join(targets)}: label it in {TEAM_LABELS}/ or give --labels")
+        for article in articles:
             print(write_corpus(article, targets[article["title"]], args.docs_only))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)

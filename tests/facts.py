@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from assistant.calculate.aliases import PACKAGED_ALIASES, load_aliases
 from assistant.calculate.arithmetic import format_date
+from assistant.config import PROJECT_ROOT
 from assistant.records import (
     CommitmentFact,
     Computed,
@@ -68,7 +69,9 @@ def article_facts() -> list[Fact]:
 
 
 FACTS = article_facts()
-ALIASES = load_aliases([PACKAGED_ALIASES])
+ALIASES = load_aliases(
+    [PACKAGED_ALIASES, PROJECT_ROOT / "corpus" / "aliases.yaml"]
+)  # the article's facts, with its corpus's aliases
 MOU, MEXICO = {"ministerial", "mou-japan-eu"}, {"ministerial", "action-plan-mexico"}
 RESERVE = {"reserve-exim", "reserve-private"}
 

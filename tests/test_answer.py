@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.compose import Scored, focus, states_date
-from assistant.answer.question import answer_type
 from assistant.ingest.lexicon import stems
 from assistant.records import Mention, Sentence
 from assistant.retrieve.candidates import typed_mentions
+from assistant.retrieve.question import answer_type
 
 RUBIO = "On February 4, 2026, Secretary of State Marco Rubio hosted the inaugural Critical Minerals Ministerial."
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from assistant.edges import ui  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+from assistant.edges import ui  # noqa: E402
 
 pytestmark = [
     pytest.mark.browser,

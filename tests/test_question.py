@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.question import AMOUNTS, COUNTS, PEOPLE, PLACES, TIMES, answer_type, is_year
+from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, TIMES, answer_type, is_year
 
 
 @pytest.mark.parametrize(

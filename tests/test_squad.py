@@ -118,7 +118,8 @@ def test_a_written_corpus_loads_and_its_evidence_is_in_it(tmp_path: Path) -> Non
     assert [i.id for i in items] == ["q1", "q2", "q3"]
 
 
-def test_the_cli_writes_one_article_from_a_labelled_file(tmp_path: Path) -> None:
+def test_the_cli_writes_one_article_from_a_labelled_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(squad, "TEAM_LABELS", tmp_path / "no-team-labels")
     source = tmp_path / "squad.json"
     source.write_text(json.dumps({"version": "v2.0", "data": [unlabelled(ARTICLE)]}), encoding="utf-8")
     labels = tmp_path / "labels.json"
@@ -131,7 +132,32 @@ def test_the_cli_writes_one_article_from_a_labelled_file(tmp_path: Path) -> None
 
 @pytest.mark.skipif(not squad.SQUAD_FILE.is_file(), reason="shared SQuAD file not beside the repo")
 def test_the_committed_dev_corpora_are_the_dev_articles() -> None:
-    for article in squad.load_articles(squad.SQUAD_FILE, squad.DEV_TITLES):
+    committed = [t for t in squad.DEV_TITLES if (squad.CORPORA / f"squad-{squad.slug(t)}").is_dir()]
+    assert len(committed) >= 3
+    for article in squad.load_articles(squad.SQUAD_FILE, committed):
         folder = squad.CORPORA / f"squad-{squad.slug(article['title'])}"
         document = folder / "docs" / f"{squad.slug(article['title'])}.txt"
         assert document.read_text(encoding="utf-8") == squad.article_text(article).text, document
+
+
+def team_label_file(folder: Path, lines: list[dict[str, Any]]) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "rhine.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+
+def test_team_labels_keep_only_the_labelled_questions_with_their_spans(tmp_path: Path) -> None:
+    bare = unlabelled(ARTICLE)
+    first = bare["paragraphs"][0]["qas"][0]
+    answer = CONTEXTS[0].split()[0]
+    team_label_file(tmp_path, [{"id": first["id"], "answer": answer}])
+    (article,) = squad.apply_team_labels([bare], tmp_path)
+    (qa,) = [q for p in article["paragraphs"] for q in p["qas"]]
+    assert qa["answers"] == [{"text": answer, "answer_start": CONTEXTS[0].index(answer)}] and not qa["is_impossible"]
+
+
+def test_a_team_label_not_in_its_paragraph_names_the_file_and_line(tmp_path: Path) -> None:
+    bare = unlabelled(ARTICLE)
+    ids = [q["id"] for p in bare["paragraphs"] for q in p["qas"]]
+    team_label_file(tmp_path, [{"id": ids[0], "answer": None}, {"id": ids[1], "answer": "not in the text at all"}])
+    with pytest.raises(ValueError, match=r"rhine\.jsonl:2: answer 'not in the text at all' is not in its paragraph"):
+        squad.apply_team_labels([bare], tmp_path)

@@ -12,9 +12,9 @@ from pathlib import Path
 import gradio as gr  # noqa: E402
 import pytest
 
-from assistant.edges import ui  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+from assistant.edges import ui  # noqa: E402
 from assistant.errors import InputError  # noqa: E402
 
 DAY = "2026-03-01"
@@ -26,11 +26,16 @@ SCRIPT_Q = "What does the cobalt refinery memo read in its margin?"
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    """The project corpus plus a document carrying a <script> tag, fake embedder."""
+    """The project corpus plus a document carrying a <script> tag, fake embedder.
+
+    The scorer is fitted on real cosines; with the fake embedder's its probabilities are low, so the
+    threshold is lowered: these tests are about rendering, not abstention.
+    """
     root = tmp_path_factory.mktemp("ui")
     shutil.copytree(PROJECT_ROOT / "corpus", root / "corpus")
     (root / "corpus" / "docs" / "field-notes.txt").write_text(SCRIPT_DOC, encoding="utf-8")
-    return Assistant.load(Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index"))
+    settings = Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index", abstain_below=0.02)
+    return Assistant.load(settings)
 
 
 def ask(bot: Assistant, *questions: str, today: str = DAY) -> list[ui.Turn]:

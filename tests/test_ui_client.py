@@ -15,9 +15,9 @@ import pytest
 from gradio_client import Client  # noqa: E402
 from gradio_client.exceptions import AppError, AuthenticationError  # noqa: E402
 
-from assistant.edges import ui  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
+from assistant.edges import ui  # noqa: E402
 
 pytestmark = [
     pytest.mark.slow,

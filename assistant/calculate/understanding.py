@@ -332,8 +332,10 @@ def the(name: str) -> str:
 
 
 def join(items: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """'A', 'A and B', 'A, B and C'; '' for none (a commitment may name no parties)."""
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def partners(commitment: CommitmentFact, facts: Sequence[Fact]) -> list[str]:

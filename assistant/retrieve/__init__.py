@@ -1,1 +1,1 @@
-"""Finding candidate passages and sentences in an index: dense + BM25 fusion, sentence candidates and their features."""
+"""Finding what may answer: dense + BM25 fusion over chunks, question types, candidate sentences and their features."""

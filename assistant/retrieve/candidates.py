@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.question import TIMES, AnswerType, answer_type, is_year
 from assistant.ingest.index import Index
 from assistant.ingest.layout import Layout
 from assistant.ingest.lexicon import Lexicon, stems
 from assistant.records import Hit, Mention, Sentence
+from assistant.retrieve.question import TIMES, AnswerType, answer_type, is_year
 
 DENSE_CANDIDATES = 12  # sentences nearest the question by cosine, beside those of the retrieved chunks
 FEATURES = (
-    "cosine", "cosine_gap", "own", "own_gap", "context", "bigrams", "missing_max", "unknown",
+    "cosine", "cosine_lead", "own", "own_lead", "context", "bigrams", "missing_max", "unknown",
     "chunk_rank", "type_asked", "type_hit", "type_miss", "log_words",
     "best_own", "lead", "neighbour_cosine", "cosine_rank", "own_rank", "names_missing",
-    "numbers_missing", "negation_mismatch", "unknown_name",
+    "numbers_missing", "negation_mismatch", "unknown_name", "faq_cosine",
 )  # fmt: skip
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without)\b|n't\b", re.I)
@@ -121,8 +121,12 @@ def candidates(
     cosines = index.sentence_vectors[positions] @ vector
     ranks = _chunk_ranks(hits)
     own = [_coverage(terms.weights, layout.stems[p]) for p in positions]
-    best_cos, best_own = float(np.max(cosines)), max(own)
-    cos_rank, own_rank = _ranks([float(c) for c in cosines]), _ranks(own)
+    best_own = max(own)
+    # Margins and ranks are within each document: another document saying the same is corroboration, not rivalry.
+    docs = [index.data.sentences[p].doc_id for p in positions]
+    cos_lead, own_lead = _per_doc(_leads, [float(c) for c in cosines], docs), _per_doc(_leads, own, docs)
+    cos_rank, own_rank = _per_doc(_ranks, [float(c) for c in cosines], docs), _per_doc(_ranks, own, docs)
+    faq = _faq_cosines(index, layout, positions, vector)
     out = []
     for i, p in enumerate(positions):
         sentence = index.data.sentences[p]
@@ -130,14 +134,14 @@ def candidates(
         around = _context_text(index, layout, p)
         context = _coverage(terms.weights, layout.stems[p] | _context_stems(index, layout, p))
         row = [
-            float(cosines[i]), float(cosines[i]) - best_cos, own[i], own[i] - best_own, context,
+            float(cosines[i]), cos_lead[i], own[i], own_lead[i], context,
             _bigram_share(terms.bigrams, index, p), _missing_max(terms.weights, layout.stems[p], lexicon),
             terms.unknown_share, ranks.get(p, 0.0), float(wanted.asked), float(wanted.asked and bool(typed)),
             float(wanted.asked and not typed),
             math.log1p(len(sentence.text.split())), best_own, float(p == layout.first[p] + 1),
             _neighbour_cosine(index, layout, p, vector), cos_rank[i], own_rank[i],
             _share_missing(terms.names, around), _share_missing(terms.numbers, around),
-            float(terms.negated and not _NEGATION.search(sentence.text)), float(terms.unknown_name),
+            float(terms.negated and not _NEGATION.search(sentence.text)), float(terms.unknown_name), faq[i],
         ]  # fmt: skip
         out.append(Candidate(p, index.data.sentences[p], np.asarray(row, dtype=np.float64), typed))
     return out
@@ -158,6 +162,31 @@ def typed_mentions(sentence: Sentence, wanted: AnswerType, asked: frozenset[str]
         if fits and own and not own <= asked:
             found.append(m)
     return tuple(found)
+
+
+def _per_doc(measure: Callable[[list[float]], list[float]], values: list[float], docs: list[str]) -> list[float]:
+    """`measure` applied to the values of each document separately, results in the original order."""
+    out = [0.0] * len(values)
+    for doc in set(docs):
+        where = [i for i, d in enumerate(docs) if d == doc]
+        for i, v in zip(where, measure([values[i] for i in where]), strict=True):
+            out[i] = v
+    return out
+
+
+def _faq_cosines(index: Index, layout: Layout, positions: list[int], vector: np.ndarray) -> list[float]:
+    """The cosine of the FAQ question line just before each sentence ("Q: ...?" then "A: ..."), else 0."""
+    sentences = index.data.sentences
+    before = [p - 1 if p > layout.first[p] and sentences[p - 1].text.endswith("?") else -1 for p in positions]
+    return [float(index.sentence_vectors[b] @ vector) if b >= 0 else 0.0 for b in before]
+
+
+def _leads(values: list[float]) -> list[float]:
+    """Each value minus the best of the others: positive only for a clear winner, the margin it wins by."""
+    if len(values) < 2:
+        return [0.0] * len(values)
+    top, second = sorted(values, reverse=True)[:2]
+    return [v - (second if v == top else top) for v in values]
 
 
 def _ranks(values: list[float]) -> list[float]:
