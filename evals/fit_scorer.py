@@ -201,17 +201,20 @@ def outcomes(rows: Rows, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, hit
 
 
-Point = tuple[float, float, float, float]  # threshold, SQuAD HasAns, SQuAD NoAns, article-set accuracy
+# threshold, SQuAD HasAns, SQuAD NoAns, article-set accuracy, SQuAD abstention precision
+Point = tuple[float, float, float, float, float]
 
 
 def curve(best: np.ndarray, hit: np.ndarray, answerable: np.ndarray, own: np.ndarray) -> list[Point]:
-    """(threshold, SQuAD HasAns, SQuAD NoAns, article-set accuracy) for thresholds 0.02 .. 0.98."""
+    """(threshold, SQuAD HasAns, SQuAD NoAns, article-set accuracy, SQuAD abstention precision), t = 0.02 .. 0.98."""
     out = []
     for t in np.arange(0.02, 0.99, 0.02):
         right = np.where(answerable, hit & (best >= t), best < t)
         squad_has, squad_no, mine = ~own & answerable, ~own & ~answerable, own
+        declined = ~own & (best < t)
+        precision = _mean(~answerable[declined])
         out.append(
-            (round(float(t), 2), _mean(right[squad_has]), _mean(right[squad_no]), _mean(right[mine]))
+            (round(float(t), 2), _mean(right[squad_has]), _mean(right[squad_no]), _mean(right[mine]), precision)
         )  # fmt: skip
     return out
 
@@ -264,13 +267,16 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
         best = np.where(flagged, -1.0, best)  # the rule declines them, whatever their probability
         points = curve(best, hit, answerable, own)
         results[c] = (max(points, key=objective), points)
-        t, h, n, a = results[c][0]
+        t, h, n, a, _ = results[c][0]
         print(f"C={c}: out-of-fold threshold {t:.2f}: SQuAD HasAns {h:.3f} NoAns {n:.3f}, article set {a:.3f}")
     c = max(results, key=lambda k: objective(results[k][0]))
-    (threshold, hasans, noans, mine), points = results[c]
-    print("\nout-of-fold curve (threshold: SQuAD HasAns / NoAns / article set):")
-    for t, h, n, a in points[::2]:
-        print(f"  {t:.2f}: {h:.3f} / {n:.3f} / {a:.3f}")
+    (threshold, hasans, noans, mine, _), points = results[c]
+    print(
+        "\nout-of-fold curve: threshold | SQuAD HasAns | SQuAD NoAns (abstention recall) | abstention precision"
+        " | article set"
+    )
+    for t, h, n, a, pr in points[::2]:
+        print(f"| {t:.2f} | {h:.3f} | {n:.3f} | {pr:.3f} | {a:.3f} |")
     final = fit(x, y, sample_weights(rows), c)
     scorer = Scorer(final.mean, final.scale, final.coef, final.intercept, threshold, SUPPORT_RATIO)
     print(
