@@ -39,6 +39,8 @@ ARITHMETIC = frozenset(
         "money_sum", "money_difference", "money_ratio", "money_share", "share_complement", "growth_multiplier",
     }
 )  # fmt: skip
+# Counts gathered across several facts: computed only when no sentence states the number outright.
+AGGREGATES = frozenset({"partners_count", "agreements_count"})
 DATED = frozenset({"due_date", "first_deadline"})  # answered by a sentence that states the date outright
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # C0 controls, DEL, lone surrogates (not JSON-encodable)
 
@@ -146,7 +148,8 @@ class Assistant:
         query = self._understand(text, clean_history(history))
         # A question that names something the corpus never mentions is declined outright: on the
         # fitting data 71% of such questions are unanswerable (evals/fit_scorer.py reports it).
-        scored = [] if names_absent(self.lexicon, query.text) else self._scored(self._expand(query.text))
+        known = self.aliases.canonical  # an abbreviation with an alias ("MoU") is not an unknown name
+        scored = [] if names_absent(self.lexicon, query.text, known) else self._scored(self._expand(query.text))
         s = self.settings
         extractive = compose(
             text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio
@@ -176,9 +179,10 @@ class Assistant:
         """
         from assistant.calculate.calculator import calculate
 
-        arithmetic = query.intent in ARITHMETIC and not (
-            query.intent in DATED and self._states_date(text, scored, extractive)
-        )
+        stated = not extractive.abstained and bool(scored) and focus(text, scored[0]) is not None
+        arithmetic = (
+            query.intent in ARITHMETIC and not (query.intent in DATED and self._states_date(text, scored, extractive))
+        ) or (query.intent in AGGREGATES and not stated)
         if not arithmetic and not extractive.abstained:
             return extractive
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.api import ARITHMETIC
+from assistant.api import AGGREGATES, ARITHMETIC
 from assistant.calculate import understanding
 from tests.conftest import assert_citations_exact
 
@@ -96,6 +96,7 @@ def test_an_empty_party_list_joins_to_nothing() -> None:
 def test_only_arithmetic_intents_consult_the_calculator() -> None:
     assert {"days_remaining", "money_sum", "due_date"} <= ARITHMETIC
     assert not {"money_amount", "count", "event_date", "partners_list", "unsupported_figure"} & ARITHMETIC
+    assert AGGREGATES == {"partners_count", "agreements_count"}  # only when no sentence states the number
 
 
 def test_the_packaged_scorer_loads_and_was_fitted_by_the_script() -> None:

@@ -48,3 +48,11 @@ def test_question_names_are_the_corpus_names_it_uses_longest_first(question: str
 )
 def test_a_capitalised_word_the_corpus_lacks_is_an_absent_name(question: str, absent: bool) -> None:
     assert names_absent(LEXICON, question) is absent
+
+
+def test_a_known_abbreviation_is_not_an_absent_name() -> None:
+    def canonical(word: str) -> str:
+        return {"mou": "memorandum of understanding"}.get(word.lower(), word.lower())
+
+    assert names_absent(LEXICON, "When is the MoU with the EU due?")
+    assert not names_absent(LEXICON, "When is the MoU due?", canonical)

@@ -70,10 +70,14 @@ class QuestionTerms:
         return cls(known, bigrams, share, frozenset(ordered), names, numbers, negated, names_absent(lexicon, question))
 
 
-def names_absent(lexicon: Lexicon, question: str) -> bool:
-    """A capitalised word inside the question that the corpus has no word for, even misspelled ("Russia")."""
+def names_absent(lexicon: Lexicon, question: str, canonical: Callable[[str], str] | None = None) -> bool:
+    """A capitalised word inside the question that the corpus has no word for, even misspelled ("Russia").
+
+    `canonical` maps a word to its canonical phrase; a word it changes is a known alias, not a name.
+    """
     inner = re.findall(r"(?<=[\w,;:] )[A-Z][\w'’-]+", question)
-    return any(lexicon.unknown_terms(word) for word in inner)
+    aliased = (lambda w: canonical(w) != w.lower().replace("’", "'")) if canonical else (lambda w: False)
+    return any(lexicon.unknown_terms(word) and not aliased(word) for word in inner)
 
 
 def question_names(question: str, names: frozenset[str]) -> tuple[str, ...]:
