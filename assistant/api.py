@@ -150,6 +150,8 @@ class Assistant:
         # fitting data 71% of such questions are unanswerable (evals/fit_scorer.py reports it).
         known = self.aliases.canonical  # an abbreviation with an alias ("MoU") is not an unknown name
         scored = [] if names_absent(self.lexicon, query.text, known) else self._scored(self._expand(query.text))
+        if scored and query.text != text:
+            scored = self._with_original(scored, text)
         s = self.settings
         extractive = compose(
             text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio
@@ -203,6 +205,13 @@ class Assistant:
                 related if scored and scored[0].score >= RELATED_ABOVE * self._threshold() else None,
             )
         return extractive
+
+    def _with_original(self, scored: list[Scored], original: str) -> list[Scored]:
+        """A follow-up's sentences scored for the rewritten question, or for the words as asked if they
+        fit a sentence the rewrite also found better ("How many nations attended it?")."""
+        asked = {c.position: c.score for c in self._scored(self._expand(original))}
+        merged = [replace(c, score=max(c.score, asked.get(c.position, 0.0))) for c in scored]
+        return sorted(merged, key=lambda c: (-c.score, c.position))
 
     def _states_date(self, text: str, scored: list[Scored], extractive: Answer) -> bool:
         return not extractive.abstained and bool(scored) and states_date(focus(text, scored[0]))

@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "evals" / "out"
 BIN = Path(sys.executable).parent
 ENV = os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-SIZES = (1_000, 10_000, 100_000)
+SIZES = (1_000, 10_000)  # 100k chunks: spaCy tags ~15k characters/s on 2 cores, about an hour
 COLD_QUESTION = "Why does China dominate rare earth processing?"
 
 

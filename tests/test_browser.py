@@ -69,7 +69,10 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(PROJECT_ROOT / "corpus", root / "corpus")
     (root / "corpus" / "docs" / "field-notes.txt").write_text(SCRIPT_DOC, encoding="utf-8")
-    bot = Assistant.load(Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index"))
+    # The scorer is fitted on real cosines; with the fake embedder's, its probabilities are low, so the
+    # threshold is lowered: these tests are about the page, not abstention.
+    settings = Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index", abstain_below=0.02)
+    bot = Assistant.load(settings)
     # Gradio creates event loops it never closes (gradio.utils.safe_get_lock): dispose of them here.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
@@ -140,7 +143,10 @@ def test_question_follow_up_memo_and_screenshot(page: Any, tmp_path: Path) -> No
     memo = Path(download.value.path()).read_text(encoding="utf-8")
     assert "## 1. Who hosted the Critical Minerals Ministerial?" in memo
     assert "## 2. How many nations attended it?" in memo
-    assert "[^2]: “Representatives from 54 nations attended” — *US Critical Minerals Strategy" in memo
+    assert (
+        "[^2]: “Representatives from 54 nations attended, spanning" in memo
+        and "— *US Critical Minerals Strategy" in memo
+    )
     assert "*As of 2026-03-01.*" in memo
 
     page.locator("#copy-memo").click()
