@@ -302,3 +302,23 @@ def test_every_curated_quote_occurs_verbatim_in_its_document(path):
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         text = (ROOT / "corpus" / "docs" / f"{item['doc']}.txt").read_text(encoding="utf-8")
         assert item["quote"] in text, f"{path.name}: {item['id']}: quote not found"
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "Within 45 days, the US will sign a memorandum of understanding with Bosnia and Herzegovina on lithium.",
+            ["Bosnia and Herzegovina"],
+        ),
+        ("Within 30 days, the US will sign a memorandum of understanding with Japan and the EU.", ["Japan", "EU"]),
+    ],
+)
+def test_commitment_parties_are_the_names_spacy_tagged(text: str, parties: list[str]) -> None:
+    """A name with 'and' inside it stays one party: the regex alone would split it in two."""
+    from assistant.ingest.nlp import annotate
+    from assistant.records import Document, Sentence
+
+    doc = Document(doc_id="d", path="d.txt", title="D", text=text, sha256="x", event_date=dt.date(2026, 1, 1))
+    tagged = annotate([Sentence(doc_id="d", start=0, end=len(text), text=text)])
+    assert [f.parties for f in extract_facts(doc, tagged) if f.kind == "commitment"] == [parties]

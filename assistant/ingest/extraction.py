@@ -287,15 +287,31 @@ def _commitments(where: _Where, text: str, anchor: dt.date | None) -> list[Fact]
     parties = _PARTIES.search(after) or _SUBJECT_PARTIES.search(text[: instrument.start()])
     scope_from = parties.end() if parties and parties.string is after else 0
     scope = _SCOPE.search(after, scope_from)
+    if parties is not None:
+        shift = instrument.end() if parties.string is after else 0
+        named = _named(where, shift + parties.start("p"), shift + parties.end("p"))
+        names = named or _split_parties(parties.group("p"))
+    else:  # no "with X and Y": the names spaCy found after the instrument, before its scope
+        names = _named(where, instrument.end(), instrument.end() + (scope.start() if scope else len(after)))
     fact = CommitmentFact(
         **where.base("commitment", instrument.start()),
-        parties=_split_parties(parties.group("p")) if parties else [],
+        parties=names,
         instrument=_INSTRUMENTS[instrument.group(1).lower()],
         scope=scope.group("scope").strip() if scope else None,
         due_days=_due_days(deadline) if deadline else None,
         anchor_date=anchor,
     )
     return [fact]
+
+
+_PARTY_LABELS = frozenset({"GPE", "ORG", "NORP", "PERSON"})
+
+
+def _named(where: _Where, lo: int, hi: int) -> list[str]:
+    """The names spaCy tagged between two offsets of the sentence, without a leading "the"."""
+    base = where.sentence.start
+    spans = [m for m in where.sentence.mentions if m.label in _PARTY_LABELS and lo <= m.start - base < hi]
+    return list(dict.fromkeys(re.sub(r"^the\s+", "", m.text, flags=re.I) for m in spans))
 
 
 def _split_parties(raw: str) -> list[str]:

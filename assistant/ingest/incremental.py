@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+import assistant.ingest.extraction as _extraction_module
 import assistant.ingest.nlp as _nlp_module
 import assistant.ingest.text as _text_module
 from assistant.ingest.corpus import sha256
@@ -67,6 +68,8 @@ def _splits(payload: dict[str, Any]) -> dict[str, tuple[str, list[dict[str, Any]
 
 
 def splitter_version() -> str:
-    """The sentence splitter's and tagger's code and model versions: a split is reused only if all are unchanged."""
-    code = b"".join(Path(m.__file__).read_bytes() for m in (_text_module, _nlp_module))  # type: ignore[arg-type]
+    """The splitter's, tagger's and fact extractor's code and versions: a split is reused only if all are unchanged."""
+    # extraction reads the tagged sentences: a change to it must re-extract facts, so it counts too
+    modules = (_text_module, _nlp_module, _extraction_module)
+    code = b"".join(Path(m.__file__).read_bytes() for m in modules)  # type: ignore[arg-type]
     return sha256(code) + f" nltk {package_version('nltk')} {_nlp_module.versions()}"
