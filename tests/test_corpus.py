@@ -124,3 +124,10 @@ def test_html_documents_keep_visible_text_only(tmp_path: Path) -> None:
     (root / "docs" / "page.html").write_text(html, "utf-8")
     doc = load_corpus(root).document("page")
     assert doc.title == "Page" and "Visible text." in doc.text and "alert" not in doc.text
+
+
+def test_a_file_name_with_a_trailing_newline_is_not_a_document_id(tmp_path: Path) -> None:
+    """The id pattern is matched whole: 'evil\\n' must not pass as the id 'evil'."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "evil\n.txt").write_text("A sentence.\n", "utf-8")
+    assert "file name must be letters, digits" in str(error_of(tmp_path))

@@ -141,3 +141,16 @@ def test_two_builders_at_once_leave_one_live_loadable_build(fake_settings: Setti
     live = live_build(fake_settings.index_dir)
     assert live is not None and [p.name for p in fake_settings.index_dir.glob("build-*")] == [live.name]
     assert load_index(fake_settings.index_dir).faiss.ntotal > 0
+
+
+def test_folders_the_project_did_not_create_survive_a_rebuild(fake_settings: Settings) -> None:
+    """Builds are recognised by their marker file, not by a name starting with 'build-'."""
+    first = build(fake_settings)
+    look_alikes = [fake_settings.index_dir / "build-output", fake_settings.index_dir / "build-2024-release"]
+    for folder in look_alikes:
+        folder.mkdir()
+        (folder / "keep.txt").write_text("mine", "utf-8")
+    (fake_settings.corpus_dir / "docs" / "extra.txt").write_text("Another document.\n", "utf-8")
+    second = build(fake_settings)
+    assert not first.exists() and second.is_dir()
+    assert all((folder / "keep.txt").read_text("utf-8") == "mine" for folder in look_alikes)

@@ -22,7 +22,7 @@ from assistant.errors import CorpusError
 from assistant.records import CommitmentFact, Document, EventFact, Fact
 
 DOC_SUFFIXES = (".txt", ".md", ".html", ".htm")
-_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # used with fullmatch: "$" would accept a trailing newline
 _FACT = TypeAdapter(Fact)
 
 
@@ -115,7 +115,7 @@ def decode(path: Path, data: bytes) -> str:
 def read_document(path: Path) -> Document:
     """One document with its metadata; the text is what citations index into."""
     doc_id = path.stem
-    if not _DOC_ID.match(doc_id):
+    if not _DOC_ID.fullmatch(doc_id):
         raise CorpusError(str(path), "file name must be letters, digits, '.', '_' or '-' (it becomes the document id)")
     data = path.read_bytes()
     text = decode(path, data)

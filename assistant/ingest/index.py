@@ -33,7 +33,15 @@ from assistant.errors import IndexError_, StaleIndexError
 from assistant.ingest.corpus import Corpus, hash_inputs, load_corpus, sha256
 from assistant.ingest.embedding import Embedder
 from assistant.ingest.layout import Layout
-from assistant.ingest.store import FAISS_FILE, corrupt_files, live_build, package_version
+from assistant.ingest.store import (
+    BUILD_MARKER,
+    FAISS_FILE,
+    STAGING,
+    corrupt_files,
+    is_own_build,
+    live_build,
+    package_version,
+)
 from assistant.ingest.text import chunk_sentences, split_sentences
 from assistant.ingest.vectors import write_faiss
 from assistant.records import Chunk, Document, Fact, Sentence
@@ -195,7 +203,7 @@ def build_index(
         data = segment(corpus, settings, carried.sentences_of)
         build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         try:
-            build.mkdir()
+            _new_build_folder(build)
             _write_build(build, data, corpus, settings, embedder, carried.vectors, progress)
             _swap(index_dir, build)
         finally:
@@ -307,10 +315,25 @@ def _swap(index_dir: Path, build: Path) -> None:
     _write_atomic(index_dir / "CURRENT", build.name + "\n")
 
 
+def _new_build_folder(build: Path) -> None:
+    """Create `build` already carrying the marker: made in a staging folder, then renamed (atomic)."""
+    staging = build.with_name(STAGING + build.name)
+    staging.mkdir()
+    (staging / BUILD_MARKER).write_text("created by `assistant ingest`; safe to delete with its folder\n", "utf-8")
+    staging.rename(build)
+
+
 def _remove_old_builds(index_dir: Path, keep: Path) -> None:
+    """Delete earlier builds; a folder without the build marker is not ours and is left alone.
+
+    A staging folder left by a killed build is removed only while it holds nothing but the marker.
+    """
     for old in index_dir.glob("build-*"):
-        if old != keep and old.is_dir():
+        if old != keep and is_own_build(old):
             shutil.rmtree(old, ignore_errors=True)
+    for staging in index_dir.glob(STAGING + "build-*"):
+        if staging.is_dir() and not staging.is_symlink() and {p.name for p in staging.iterdir()} <= {BUILD_MARKER}:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 # --- loading -----------------------------------------------------------------------------

@@ -13,6 +13,15 @@ from assistant.ingest.corpus import sha256
 
 FAISS_FILE = "default__vector_store.json"
 REQUIRED = ("corpus.json", "sentences.npy", FAISS_FILE)  # every build has them, checksummed
+# Written into every build folder when it is created: only folders carrying it are ever deleted,
+# so a user's own `build-output/` beside the index is never touched.
+BUILD_MARKER = ".assistant-build"
+STAGING = ".staging-"  # prefix of a build folder being created, before it carries its marker
+
+
+def is_own_build(folder: Path) -> bool:
+    """A build folder this project created (it carries the marker), not a look-alike."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / BUILD_MARKER).is_file()
 
 
 def corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
