@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.calculate.aliases import Aliases, load_aliases
+from assistant.errors import CorpusError
 
 
 def test_aliases_are_read_from_yaml_and_merged(tmp_path):
@@ -27,3 +30,19 @@ def test_a_malformed_alias_table_names_the_file(tmp_path):
     bad.write_text("mou: 3\n")
     with pytest.raises(Exception, match=r"aliases\.yaml.*list of strings"):
         load_aliases([bad])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"mou: [MoU\n", "invalid YAML"),
+        (b"\xff\xfe: [x]\n", "not valid UTF-8"),
+        (b"x: !!python/object/apply:os.system ['true']\n", "invalid YAML"),
+    ],
+)
+def test_a_broken_alias_table_is_a_corpus_error_naming_the_file(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "aliases.yaml"
+    path.write_bytes(content)
+    with pytest.raises(CorpusError, match=message) as caught:
+        load_aliases([path])
+    assert caught.value.path.endswith("aliases.yaml")

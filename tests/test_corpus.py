@@ -131,3 +131,27 @@ def test_a_file_name_with_a_trailing_newline_is_not_a_document_id(tmp_path: Path
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "evil\n.txt").write_text("A sentence.\n", "utf-8")
     assert "file name must be letters, digits" in str(error_of(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("meta", "message", "line"),
+    [
+        ("title: T\nevent_date: 2026-02-30\n", "2026-02-30 is not a calendar date", 2),
+        ("title: " + "[" * 20000 + "]" * 20000 + "\n", "YAML nested too deeply", None),
+    ],
+)
+def test_impossible_dates_and_absurd_nesting_in_metadata_are_one_line_errors(
+    tmp_path: Path, meta: str, message: str, line: int | None
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "note.txt").write_text("A sentence.\n", "utf-8")
+    (tmp_path / "docs" / "note.meta.yaml").write_text(meta, "utf-8")
+    err = error_of(tmp_path)
+    assert err.path.endswith("note.meta.yaml") and message in str(err) and (line is None or err.line == line)
+
+
+def test_an_impossible_date_in_a_facts_file_names_its_line(tmp_path: Path) -> None:
+    facts = "- id: opening\n  kind: event\n  doc: note\n  name: Harbour Talks\n  date: 2026-02-30\n"
+    facts += "  quote: the Harbour Talks\n"
+    err = error_of(make_corpus(tmp_path, facts=facts))
+    assert err.path.endswith("f.yaml") and err.line == 5 and "2026-02-30 is not a calendar date" in str(err)

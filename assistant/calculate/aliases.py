@@ -68,13 +68,29 @@ def _alternation(words: Mapping[str, str], flags: int) -> re.Pattern[str] | None
     return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", flags)
 
 
+def _read_table(path: Path) -> object:
+    """The parsed YAML of an alias file, or a CorpusError naming the file (and line) and the fix."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise CorpusError(str(path), "not valid UTF-8: save the alias table as UTF-8") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise CorpusError(str(path), f"invalid YAML: {problem}", mark.line + 1 if mark else None) from None
+    except (ValueError, RecursionError) as err:
+        raise CorpusError(
+            str(path), f"unusable alias table ({type(err).__name__}): use plain `phrase: [alias, ...]` lines"
+        ) from None
+
+
 def load_aliases(paths: list[Path]) -> Aliases:
     """Merge YAML alias tables (canonical -> list of aliases); missing files are skipped."""
     groups: dict[str, list[str]] = {}
     for path in paths:
         if not path.exists():
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = _read_table(path)
         if not isinstance(data, dict):
             raise CorpusError(str(path), "an alias table must map a canonical phrase to aliases")
         for canon, alts in data.items():

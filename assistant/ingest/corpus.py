@@ -208,6 +208,7 @@ def html_to_text(source: str) -> tuple[str, str | None]:
 
 
 def _yaml(path: Path, source: str) -> Any:
+    """Parsed YAML, or a CorpusError with the line: bad syntax, an impossible date, nesting too deep."""
     try:
         return yaml.safe_load(source)
     except yaml.YAMLError as err:
@@ -215,6 +216,24 @@ def _yaml(path: Path, source: str) -> Any:
         line = mark.line + 1 if mark else None
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise CorpusError(str(path), f"invalid YAML: {problem}", line) from None
+    except ValueError as err:  # PyYAML builds dates itself: 2026-02-30 raises here
+        line, day = _impossible_date(source)
+        raise CorpusError(
+            str(path), f"{day or 'a date'} is not a calendar date ({err}): use YYYY-MM-DD", line
+        ) from None
+    except RecursionError:
+        raise CorpusError(str(path), "YAML nested too deeply: keep metadata and facts flat") from None
+
+
+def _impossible_date(source: str) -> tuple[int | None, str | None]:
+    """Line and text of the first YYYY-MM-DD in `source` that is not a real date."""
+    for number, line in enumerate(source.splitlines(), 1):
+        for day in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line):
+            try:
+                dt.date.fromisoformat(day)
+            except ValueError:
+                return number, day
+    return None, None
 
 
 def load_facts(folder: Path, documents: dict[str, Document]) -> list[Fact]:
