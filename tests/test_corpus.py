@@ -155,3 +155,41 @@ def test_an_impossible_date_in_a_facts_file_names_its_line(tmp_path: Path) -> No
     facts += "  quote: the Harbour Talks\n"
     err = error_of(make_corpus(tmp_path, facts=facts))
     assert err.path.endswith("f.yaml") and err.line == 5 and "2026-02-30 is not a calendar date" in str(err)
+
+
+def odd_entry(docs: Path, kind: str) -> None:
+    """Make docs/odd.txt one of the entries that must never be read as a document."""
+    import os
+
+    target = docs / "odd.txt"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "dangling link":
+        target.symlink_to(docs / "missing.txt")
+    elif kind == "link loop":
+        target.symlink_to(docs / "loop.txt")
+        (docs / "loop.txt").symlink_to(target)
+    elif kind == "hard link":
+        outside = docs.parent.parent / "outside.txt"
+        outside.write_text("secret\n", "utf-8")
+        os.link(outside, target)
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("fifo", "not a regular file"),
+        ("folder", "not a regular file"),
+        ("dangling link", "a broken or looping link"),
+        ("link loop", "a broken or looping link"),
+        ("hard link", "has other hard links"),
+    ],
+)
+def test_odd_entries_in_docs_are_refused_by_name_without_hanging(tmp_path: Path, kind: str, message: str) -> None:
+    root = make_corpus(tmp_path / "corpus")
+    odd_entry(root / "docs", kind)
+    err = error_of(root)
+    named = ("odd.txt", "loop.txt") if kind == "link loop" else ("odd.txt",)  # a loop's first member in order
+    assert err.path.endswith(named) and message in str(err)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -77,6 +78,8 @@ def load_corpus(root: Path) -> Corpus:
         if not path.resolve().is_relative_to(root.resolve()):
             raise CorpusError(str(path), "links to a file outside the corpus: copy the file into the corpus instead")
     paths = sorted(p for p in (root / "docs").iterdir() if p.suffix.lower() in DOC_SUFFIXES)
+    for path in paths:
+        check_regular(path)
     if not paths:
         raise CorpusError(str(root / "docs"), "the corpus is empty: add at least one .txt, .md or .html document")
     documents = [read_document(p) for p in paths]
@@ -84,6 +87,20 @@ def load_corpus(root: Path) -> Corpus:
     facts = load_facts(root / "facts", {d.doc_id: d for d in documents})
     aliases = [root / "aliases.yaml"] if (root / "aliases.yaml").is_file() else []
     return Corpus(root, documents, facts, hash_inputs(root), aliases)
+
+
+def check_regular(path: Path) -> None:
+    """Only a regular file with a single name is read: not a folder, FIFO, device, broken or looping
+    link, or a hard link to a file elsewhere (it could pull any file of the machine into answers)."""
+    try:
+        info = path.stat()
+    except (OSError, RuntimeError) as err:
+        reason = "a broken or looping link" if path.is_symlink() else f"unreadable ({type(err).__name__})"
+        raise CorpusError(str(path), f"{reason}: remove it or replace it with the file itself") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CorpusError(str(path), "not a regular file (a folder, FIFO or device): only text files are read")
+    if info.st_nlink > 1 and not path.is_symlink():
+        raise CorpusError(str(path), "has other hard links: copy the file into the corpus instead of linking it")
 
 
 def _check_unique_ids(documents: list[Document], folder: Path) -> None:
