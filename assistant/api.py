@@ -15,7 +15,7 @@ import numpy as np
 from assistant.answer.compose import Scored, compose, compose_calculation, focus, is_heading, states_date
 from assistant.answer.scorer import Scorer, load_scorer
 from assistant.calculate.understanding import Query
-from assistant.config import Settings
+from assistant.config import Settings, load_settings
 from assistant.errors import AssistantError, InputError
 from assistant.ingest.embedding import Embedder, make_embedder
 from assistant.ingest.index import Index, ensure_index, live_build, load_index
@@ -111,7 +111,7 @@ class Assistant:
         """Open the index for `settings` (default: from the environment), rebuilding it if stale."""
         from assistant.calculate.aliases import PACKAGED_ALIASES, load_aliases
 
-        settings = settings or Settings()
+        settings = settings or load_settings()
         embedder = embedder or make_embedder(settings.embedder, settings.index_dir)
         index = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
         lexicon = Lexicon.build(s.text for s in index.data.sentences)

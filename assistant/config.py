@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,3 +30,19 @@ class Settings(BaseSettings):
     abstain_below: float | None = Field(default=None, ge=0.0, le=1.0)
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     embedder: Literal["minilm", "fake"] = "minilm"
+
+
+def load_settings(**given: object) -> Settings:
+    """Settings from the environment and `given`; a bad value is an InputError naming its variable."""
+    from assistant.errors import InputError
+
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as err:
+        first = err.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "?"
+        value = first.get("input")
+        shown = repr(value)[:60]
+        raise InputError(
+            f"ASSISTANT_{name.upper()}={shown}: {first['msg']} (see assistant/config.py for the allowed values)"
+        ) from None

@@ -90,3 +90,19 @@ def test_the_documented_json_example_quotes_the_rubio_sentence(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert any("Secretary of State Marco Rubio hosted" in c["quote"] for c in data["citations"])
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("ASSISTANT_TOP_K", "abc", "ASSISTANT_TOP_K='abc': Input should be a valid integer"),
+        ("ASSISTANT_TOP_K", "0", "ASSISTANT_TOP_K='0'"),
+        ("ASSISTANT_RETRIEVER", "magic", "Input should be 'hybrid', 'dense' or 'bm25'"),
+    ],
+)
+def test_a_bad_setting_names_its_variable_and_exits_2(
+    fake_settings: Settings, variable: str, value: str, message: str
+) -> None:
+    where = ["--corpus", str(fake_settings.corpus_dir), "--index", str(fake_settings.index_dir)]
+    result = runner.invoke(app, ["ask", "Who hosted it?", *where], env={"ASSISTANT_EMBEDDER": "fake", variable: value})
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

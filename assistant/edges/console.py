@@ -33,10 +33,10 @@ def run(action: Callable[[], T]) -> T:
 
 
 def settings_for(corpus: Path | None, index: Path | None, **extra: Any) -> Any:
-    from assistant.config import Settings
+    from assistant.config import load_settings
 
     given = {"corpus_dir": corpus, "index_dir": index, **extra}
-    return Settings(**{k: v for k, v in given.items() if v is not None})
+    return load_settings(**{k: v for k, v in given.items() if v is not None})
 
 
 def parse_today(value: str | None) -> dt.date | None:
