@@ -106,3 +106,20 @@ def test_a_bad_setting_names_its_variable_and_exits_2(
     where = ["--corpus", str(fake_settings.corpus_dir), "--index", str(fake_settings.index_dir)]
     result = runner.invoke(app, ["ask", "Who hosted it?", *where], env={"ASSISTANT_EMBEDDER": "fake", variable: value})
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_serve_on_a_busy_port_says_so_and_suggests_another(fake_settings: Settings) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = invoke(fake_settings, "serve", "--port", str(port), "--watch", "0")
+    assert result.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert f"--port {port + 1}" in result.output and "Traceback" not in result.output
+
+
+def test_serve_refuses_a_port_out_of_range(fake_settings: Settings) -> None:
+    result = invoke(fake_settings, "serve", "--port", "99999")
+    assert result.exit_code == 2 and "less than or equal to 65535" in result.output and "Traceback" not in result.output

@@ -12,7 +12,7 @@ import typer
 CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: ./corpus)")]
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder (default: ./index)")]
 HostOpt = Annotated[str, typer.Option("--host", help="Interface to listen on; 0.0.0.0 exposes the UI to the network")]
-PortOpt = Annotated[int, typer.Option("--port", help="Port to listen on")]
+PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on (1-65535)")]
 AuthOpt = Annotated[
     str | None,
     typer.Option("--auth", help="Require a login, as user:password (default: $ASSISTANT_AUTH, else no login)"),
@@ -23,6 +23,21 @@ WatchOpt = Annotated[
 FeedbackOpt = Annotated[
     Path | None, typer.Option("--feedback", help="JSONL file for thumbs up/down (default: feedback/feedback.jsonl)")
 ]
+
+
+def check_port(host: str, port: int) -> None:
+    """An InputError suggesting --port when `port` cannot be bound (in use, or not allowed)."""
+    import socket
+
+    from assistant.errors import InputError
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise InputError(
+                f"cannot listen on {host}:{port} ({err.strerror}): pass another --port, e.g. --port {port + 1}"
+            ) from None
 
 
 def serve_command(
@@ -45,6 +60,7 @@ def serve_command(
 
         login = parse_auth(auth if auth is not None else os.environ.get("ASSISTANT_AUTH"))
         settings = settings_for(corpus, index)
+        check_port(host, port)
         typer.echo(f"starting the UI on http://{host}:{port}/" + (" (login required)" if login else ""), err=True)
         launch(settings, host, port, login, feedback or DEFAULT_FEEDBACK, watch)
 

@@ -315,6 +315,19 @@ def _swap(index_dir: Path, build: Path) -> None:
     _write_atomic(index_dir / "CURRENT", build.name + "\n")
 
 
+def _remove_build(folder: Path) -> None:
+    """Delete a build with its marker last, so a removal killed halfway is finished by the next build."""
+    marker = folder / BUILD_MARKER
+    try:
+        for path in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):  # deepest first
+            if path != marker:
+                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        marker.unlink()
+        folder.rmdir()
+    except OSError:
+        pass  # left for the next build to finish; it still carries its marker
+
+
 def _new_build_folder(build: Path) -> None:
     """Create `build` already carrying the marker: made in a staging folder, then renamed (atomic)."""
     staging = build.with_name(STAGING + build.name)
@@ -330,7 +343,7 @@ def _remove_old_builds(index_dir: Path, keep: Path) -> None:
     """
     for old in index_dir.glob("build-*"):
         if old != keep and is_own_build(old):
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_build(old)
     for staging in index_dir.glob(STAGING + "build-*"):
         if staging.is_dir() and not staging.is_symlink() and {p.name for p in staging.iterdir()} <= {BUILD_MARKER}:
             shutil.rmtree(staging, ignore_errors=True)
