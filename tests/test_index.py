@@ -154,3 +154,13 @@ def test_folders_the_project_did_not_create_survive_a_rebuild(fake_settings: Set
     second = build(fake_settings)
     assert not first.exists() and second.is_dir()
     assert all((folder / "keep.txt").read_text("utf-8") == "mine" for folder in look_alikes)
+
+
+def test_a_duplicated_document_does_not_duplicate_its_facts(fake_settings: Settings) -> None:
+    """Two copies of one file give one deadline, not 'The sources give 2 deadlines: ... Which one?'."""
+    docs = fake_settings.corpus_dir / "docs"
+    original = next(p for p in docs.glob("*.txt"))
+    (docs / "copy-of-article.txt").write_text(original.read_text("utf-8"), "utf-8")
+    build(fake_settings)
+    facts = load_index(fake_settings.index_dir).data.facts
+    assert facts and all(f.doc == original.stem for f in facts)

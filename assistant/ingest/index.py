@@ -105,6 +105,7 @@ def segment(
     sentences: list[Sentence] = []
     chunks: list[Chunk] = []
     extracted: list[Fact] = []
+    owners = _fact_owners(corpus)
     for doc in corpus.documents:
         own = (known(doc) if known else None) or annotate(split_sentences(doc.doc_id, doc.text))
         base = len(sentences)
@@ -113,13 +114,24 @@ def segment(
         ):
             chunks.append(chunk.model_copy(update={"sentence_ids": tuple(base + i for i in chunk.sentence_ids)}))
         sentences.extend(own)
-        extracted.extend(extract_facts(doc, own))
+        if owners[doc.sha256] == doc.doc_id:  # another copy of a file states the same facts: not new ones
+            extracted.extend(extract_facts(doc, own))
     facts = merge_facts(corpus.facts, extracted)
     by_doc: dict[str, list[int]] = {}
     for i, s in enumerate(sentences):
         by_doc.setdefault(s.doc_id, []).append(i)
     chunks.extend(_fact_chunk(fact, sentences, by_doc.get(fact.doc, [])) for fact in facts)
     return Segmented(corpus.documents, sentences, chunks, facts)
+
+
+def _fact_owners(corpus: Corpus) -> dict[str, str]:
+    """For each distinct document text, the id of the copy whose facts count: one with curated facts, else the first."""
+    curated = {f.doc for f in corpus.facts}
+    owners: dict[str, str] = {}
+    for doc in corpus.documents:
+        if doc.sha256 not in owners or (doc.doc_id in curated and owners[doc.sha256] not in curated):
+            owners[doc.sha256] = doc.doc_id
+    return owners
 
 
 def describe(fact: Fact) -> str:
