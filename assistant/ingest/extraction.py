@@ -131,19 +131,22 @@ class _Where:
 def extract_facts(doc: Document, sentences: list[Sentence]) -> list[Fact]:
     """Every fact the patterns find in `sentences` of `doc`, in document order."""
     facts: list[Fact] = []
+    last_date: dt.date | None = None  # the latest explicit date so far: kept, not searched for (linear time)
     for sentence in sentences:
-        facts.extend(_sentence_facts(_Where(doc, sentence), facts))
+        found = _sentence_facts(_Where(doc, sentence), last_date)
+        last_date = next((f.date for f in reversed(found) if isinstance(f, DateFact)), last_date)
+        facts.extend(found)
     return facts
 
 
-def _sentence_facts(where: _Where, earlier: list[Fact]) -> list[Fact]:
+def _sentence_facts(where: _Where, last_date: dt.date | None) -> list[Fact]:
     text = where.sentence.text
     money, taken = _money(where, text)
     dates = _dates(where, text)
     growth, grown = _growth(where, text)
     shares = _shares(where, text, taken + grown)
     taken += [(m.start(), m.end()) for p in _SHARES + _DATES for m in p.finditer(text)]
-    anchor = _anchor(earlier + dates, where.doc)
+    anchor = _anchor(dates, last_date, where.doc)
     commitments = _commitments(where, text, anchor)
     taken += [(m.start(), m.end()) for m in _DEADLINE.finditer(text)]
     out: list[Fact] = [*money, *dates, *_events(where, text, dates), *growth, *shares]
@@ -272,10 +275,10 @@ def _events(where: _Where, text: str, dates: list[Fact]) -> list[Fact]:
     return facts
 
 
-def _anchor(earlier: list[Fact], doc: Document) -> dt.date | None:
-    """The nearest explicit date stated so far, else the document's event date."""
-    dates = [f.date for f in earlier if isinstance(f, DateFact)]
-    return dates[-1] if dates else doc.event_date
+def _anchor(dates: list[Fact], last_date: dt.date | None, doc: Document) -> dt.date | None:
+    """The nearest explicit date stated so far (this sentence's last, else an earlier one), else the event date."""
+    here = [f.date for f in dates if isinstance(f, DateFact)]
+    return here[-1] if here else last_date or doc.event_date
 
 
 def _commitments(where: _Where, text: str, anchor: dt.date | None) -> list[Fact]:
