@@ -123,3 +123,19 @@ def test_serve_on_a_busy_port_says_so_and_suggests_another(fake_settings: Settin
 def test_serve_refuses_a_port_out_of_range(fake_settings: Settings) -> None:
     result = invoke(fake_settings, "serve", "--port", "99999")
     assert result.exit_code == 2 and "less than or equal to 65535" in result.output and "Traceback" not in result.output
+
+
+def test_an_unexpected_error_is_one_line_with_the_traceback_in_a_log(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from assistant.api import Assistant
+    from assistant.edges import console
+
+    def broken(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(console, "ERROR_LOG", tmp_path / "errors.log")
+    monkeypatch.setattr(Assistant, "ask", broken)
+    result = invoke(fake_settings, "ask", "Who hosted it?")
+    assert result.exit_code == 1 and "internal error: ZeroDivisionError: a bug" in result.output
+    assert "Traceback" not in result.output and "ZeroDivisionError" in (tmp_path / "errors.log").read_text("utf-8")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -23,13 +25,33 @@ TodayOpt = Annotated[
 ]
 
 
+# Where an unexpected error's traceback goes, so the terminal gets one line and the details are kept.
+ERROR_LOG = Path(tempfile.gettempdir()) / "assistant-errors.log"
+
+
 def run(action: Callable[[], T]) -> T:
-    """Call `action`; an AssistantError becomes one line on stderr and its exit code."""
+    """Call `action`; an AssistantError becomes one line on stderr and its exit code, and any other
+    exception one "internal error" line (exit 1) with its traceback appended to ERROR_LOG."""
     try:
         return action()
     except AssistantError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(err.exit_code) from None
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as err:  # noqa: BLE001 -- the one place that turns a bug into a message
+        where = _log_traceback()
+        typer.echo(f"internal error: {type(err).__name__}: {str(err)[:200]} (details in {where})", err=True)
+        raise typer.Exit(1) from None
+
+
+def _log_traceback() -> str:
+    try:
+        with ERROR_LOG.open("a", encoding="utf-8") as log:
+            log.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n{traceback.format_exc()}\n")
+        return str(ERROR_LOG)
+    except OSError:
+        return "no log: the temp folder is not writable"
 
 
 def settings_for(corpus: Path | None, index: Path | None, **extra: Any) -> Any:
