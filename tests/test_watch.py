@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant import Settings
 from assistant.edges.watch import refresh_once
 from assistant.ingest.embedding import HashEmbedder
@@ -36,3 +38,26 @@ def test_a_bad_corpus_is_reported_once_and_the_old_index_stays(fake_settings: Se
     assert refresh_once(fake_settings, error, report=messages.append) == error
     assert len(messages) == 1 and "still serving the previous index" in messages[0]
     assert live_build(fake_settings.index_dir) == first
+
+
+def test_an_unexpected_error_is_reported_once_and_the_watcher_carries_on(
+    fake_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any exception, not only corpus errors, is one line; the next cycle retries (and succeeds once fixed)."""
+    first = build_index(
+        fake_settings.corpus_dir, fake_settings.index_dir, fake_settings, HashEmbedder(), progress=False
+    )
+    (fake_settings.corpus_dir / "docs" / "memo.txt").write_text("A short memo about nickel.\n", "utf-8")
+
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("day is out of range for month")
+
+    messages: list[str] = []
+    with monkeypatch.context() as patched:
+        patched.setattr("assistant.ingest.index.build_index", broken)
+        error = refresh_once(fake_settings, report=messages.append)
+        assert error == "internal error: ValueError: day is out of range for month"
+        assert refresh_once(fake_settings, error, report=messages.append) == error and len(messages) == 1
+        assert live_build(fake_settings.index_dir) == first
+    assert refresh_once(fake_settings, error, report=messages.append) is None
+    assert messages[-1] == "index rebuilt: docs/memo.txt added"

@@ -26,16 +26,17 @@ def refresh_once(settings: Settings, last_error: str | None = None, report: Repo
     from assistant.ingest.embedding import make_embedder
     from assistant.ingest.index import build_index, stale_reasons
 
-    embedder = make_embedder(settings.embedder)
-    reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
-    if not reasons:
-        return None
     try:
+        embedder = make_embedder(settings.embedder)
+        reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
+        if not reasons:
+            return None
         build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress=False)
-    except AssistantError as err:
-        if str(err) != last_error:
-            report(f"corpus changed but the index was not rebuilt: {err} (still serving the previous index)")
-        return str(err)
+    except Exception as err:  # noqa: BLE001 -- the watcher must outlive any bad file or bug; it retries
+        message = str(err) if isinstance(err, AssistantError) else f"internal error: {type(err).__name__}: {err}"
+        if message != last_error:
+            report(f"corpus changed but the index was not rebuilt: {message} (still serving the previous index)")
+        return message
     report("index rebuilt: " + "; ".join(reasons))
     return None
 
