@@ -139,3 +139,22 @@ def test_an_unexpected_error_is_one_line_with_the_traceback_in_a_log(
     result = invoke(fake_settings, "ask", "Who hosted it?")
     assert result.exit_code == 1 and "internal error: ZeroDivisionError: a bug" in result.output
     assert "Traceback" not in result.output and "ZeroDivisionError" in (tmp_path / "errors.log").read_text("utf-8")
+
+
+def test_ask_keeps_answering_from_the_last_good_index_while_a_new_file_is_broken(
+    fake_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert invoke(fake_settings, "ingest").exit_code == 0
+    (fake_settings.corpus_dir / "docs" / "blank.txt").write_text("  \n", "utf-8")
+    answer = invoke(fake_settings, "ask", "How many nations attended the ministerial?")
+    assert answer.exit_code == 0 and "Traceback" not in answer.output
+    assert any(
+        "blank.txt: empty document" in r.getMessage() and "previous index" in r.getMessage() for r in caplog.records
+    )
+    assert invoke(fake_settings, "ingest").exit_code == 2  # ingesting still refuses the broken file
+
+
+def test_without_an_earlier_index_a_broken_file_still_stops_ask(fake_settings: Settings) -> None:
+    (fake_settings.corpus_dir / "docs" / "blank.txt").write_text("  \n", "utf-8")
+    result = invoke(fake_settings, "ask", "How many nations attended the ministerial?")
+    assert result.exit_code == 2 and "blank.txt: empty document" in result.output

@@ -16,6 +16,7 @@ import bisect
 import contextlib
 import itertools
 import json
+import logging
 import os
 import shutil
 import time
@@ -29,7 +30,7 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from assistant.config import Settings
-from assistant.errors import IndexError_, StaleIndexError
+from assistant.errors import CorpusError, IndexError_, StaleIndexError
 from assistant.ingest.corpus import Corpus, hash_inputs, load_corpus, sha256
 from assistant.ingest.embedding import Embedder
 from assistant.ingest.layout import Layout
@@ -46,6 +47,7 @@ from assistant.ingest.text import chunk_sentences, split_sentences
 from assistant.ingest.vectors import write_faiss
 from assistant.records import Chunk, Document, Fact, Sentence
 
+log = logging.getLogger(__name__)
 FORMAT = 2  # 2: sentences carry spaCy mentions
 _PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
@@ -412,5 +414,11 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, p
     if reasons and not rebuild:
         raise StaleIndexError(reasons)
     if reasons:
-        build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress)
+        try:
+            build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress)
+        except CorpusError as err:
+            if live_build(settings.index_dir) is None:
+                raise
+            # a file broken since the last build must not stop answers: serve that build, and say so once
+            log.warning("warning: %s (answering from the previous index; fix it and run `assistant ingest`)", err)
     return load_index(settings.index_dir)
