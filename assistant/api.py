@@ -147,7 +147,7 @@ class Assistant:
         today = today or dt.date.today()
         query = self._understand(text, clean_history(history))
         # A question that names something the corpus never mentions is declined outright: on the
-        # fitting data 71% of such questions are unanswerable (evals/fit_scorer.py reports it).
+        # fitting data 76% of such questions are unanswerable (evals/fit_scorer.py reports it).
         known = self.aliases.canonical  # an abbreviation with an alias ("MoU") is not an unknown name
         scored = [] if names_absent(self.lexicon, query.text, known) else self._scored(self._expand(query.text))
         if scored and query.text != text:
