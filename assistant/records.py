@@ -6,6 +6,7 @@ calculator -> Calculation; answer -> Citation, Answer.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -19,8 +20,19 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Location(Record):
+    """Where a stretch of a document's text comes from in its file: "p. 3" (PDF), "¶ 4, under …" (Word)."""
+
+    start: int
+    end: int
+    label: str
+
+
 class Document(Record):
-    """One source document, its text exactly as read from disk (UTF-8, newlines kept)."""
+    """One source document: its text as read (plain text) or as extracted once (PDF, Word).
+
+    Citations slice `text`; `locations` map offsets back to pages or paragraphs of the file.
+    """
 
     doc_id: str
     path: str
@@ -30,6 +42,25 @@ class Document(Record):
     byline: str | None = None
     event_date: dt.date | None = None
     url: str | None = None
+    format: str = "txt"
+    pages: int | None = None
+    locations: tuple[Location, ...] = ()
+
+    def location_of(self, start: int) -> str | None:
+        """The page or paragraph label of the text at offset `start`, if the file has them."""
+        found = bisect.bisect_right([loc.start for loc in self.locations], start) - 1
+        return self.locations[found].label if found >= 0 else None
+
+
+class Skipped(Record):
+    """A corpus file left out of the index, with what is wrong and what to do."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}{f':{self.line}' if self.line else ''}: {self.reason}"
 
 
 class Span(Record):
@@ -177,6 +208,7 @@ class Citation(Record):
     quote: str
     start: int
     end: int
+    location: str | None = None  # page ("p. 3") or paragraph of the quote in its file, when known
 
 
 class CalcInput(Record):

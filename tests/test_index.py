@@ -11,7 +11,7 @@ import pytest
 from assistant import Settings
 from assistant.errors import CorpusError, IndexError_, StaleIndexError
 from assistant.ingest.embedding import HashEmbedder
-from assistant.ingest.index import build_index, ensure_index, live_build, load_index, stale_reasons
+from assistant.ingest.index import build_index, ensure_index, live_build, load_index, skipped_files, stale_reasons
 
 ARTICLE = "docs/us-critical-minerals-strategy.txt"
 
@@ -104,8 +104,15 @@ def test_a_corpus_error_leaves_the_existing_index_untouched(fake_settings: Setti
     first = build(fake_settings)
     (fake_settings.corpus_dir / "facts" / "bad.yaml").write_text("- id: x\n  kind: count\n", "utf-8")
     with pytest.raises(CorpusError, match="bad.yaml:1"):
-        build(fake_settings)
+        build_index(fake_settings.corpus_dir, fake_settings.index_dir, fake_settings, HashEmbedder(), False, True)
     assert live_build(fake_settings.index_dir) == first
+
+
+def test_a_bad_file_is_left_out_and_listed_in_the_new_builds_manifest(fake_settings: Settings) -> None:
+    (fake_settings.corpus_dir / "facts" / "bad.yaml").write_text("- id: x\n  kind: count\n", "utf-8")
+    index = load_index(build(fake_settings).parent)
+    (skipped,) = skipped_files(index)
+    assert skipped.path.endswith("facts/bad.yaml") and skipped.line == 1 and index.data.facts
 
 
 class ExportingEmbedder(HashEmbedder):

@@ -55,7 +55,15 @@ class CitationBook:
         doc = self.index.document(doc_id)
         n = len(self.citations) + 1
         self.citations.append(
-            Citation(n=n, doc_id=doc_id, title=doc.title, quote=doc.text[start:end], start=start, end=end)
+            Citation(
+                n=n,
+                doc_id=doc_id,
+                title=doc.title,
+                quote=doc.text[start:end],
+                start=start,
+                end=end,
+                location=doc.location_of(start),
+            )
         )
         return n
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Annotated, Any
 
 import typer
 
 from assistant.edges.console import CorpusOpt, IndexOpt, TodayOpt, parse_today, run, settings_for
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, CorpusError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from your documents, offline.")
 
@@ -40,7 +41,8 @@ def render_answer(answer: Any) -> str:
     """An Answer as terminal text: the answer, then its numbered sources."""
     lines = [answer.text, ""]
     for c in answer.citations:
-        lines.append(f"[{c.n}] {c.title} ({c.doc_id}, chars {c.start}-{c.end}): “{c.quote}”")
+        where = f"{c.location}, " if c.location else ""
+        lines.append(f"[{c.n}] {c.title} ({c.doc_id}, {where}chars {c.start}-{c.end}): “{c.quote}”")
     return "\n".join(lines).rstrip()
 
 
@@ -80,11 +82,13 @@ def ingest(
     index: IndexOpt = None,
     no_rebuild: Annotated[bool, typer.Option("--no-rebuild", help="Only check: list what is stale and exit 3")] = False,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the index is up to date")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad file (exit 2)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was indexed and skipped as JSON")] = False,
 ) -> None:
-    """Build the index (only if missing or stale, unless --force)."""
+    """Build the index (only if missing or stale, unless --force); bad files are skipped and listed."""
     from assistant.errors import StaleIndexError
     from assistant.ingest.embedding import make_embedder
-    from assistant.ingest.index import build_index, ensure_query_model, stale_reasons
+    from assistant.ingest.index import build_index, ensure_query_model, load_index, stale_reasons
 
     def build() -> None:
         settings = settings_for(corpus, index)
@@ -94,14 +98,53 @@ def ingest(
             raise StaleIndexError(reasons)
         if not reasons and not force:
             ensure_query_model(settings.index_dir, embedder)
-            typer.echo(f"index is up to date: {settings.index_dir}")
-            return
-        for reason in reasons:
-            typer.echo(f"rebuilding: {reason}", err=True)
-        path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress=True)
-        typer.echo(f"index built: {path}")
+            status, path = "up to date", load_index(settings.index_dir).path
+        else:
+            for reason in reasons:
+                typer.echo(f"rebuilding: {reason}", err=True)
+            status = "built"
+            path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, True, strict)
+        report = ingest_report(load_index(settings.index_dir), status)
+        if strict and report["skipped"]:  # an index that predates --strict may hold skipped files
+            first = report["skipped"][0]
+            raise CorpusError(first["path"], first["reason"], first["line"])
+        typer.echo(json.dumps(report, indent=2) if as_json else render_report(report, path))
 
     run(build)
+
+
+def ingest_report(index: Any, status: str) -> dict[str, Any]:
+    """What the live build holds: every document with its format and size, and every file left out."""
+    from assistant.ingest.index import skipped_files
+
+    sentences: dict[str, int] = {}
+    for s in index.data.sentences:
+        sentences[s.doc_id] = sentences.get(s.doc_id, 0) + 1
+    documents = [
+        {
+            "doc_id": d.doc_id,
+            "file": d.path,
+            "title": d.title,
+            "format": d.format,
+            "pages": d.pages,
+            "sentences": sentences.get(d.doc_id, 0),
+        }
+        for d in index.data.documents
+    ]
+    skipped = [s.model_dump(mode="json") for s in skipped_files(index)]
+    return {"status": status, "index": str(index.path), "documents": documents, "skipped": skipped}
+
+
+def render_report(report: dict[str, Any], path: Any) -> str:
+    """One line per skipped file, then what the index holds."""
+    from assistant.records import Skipped
+
+    lines = [f"skipped: {Skipped.model_validate(s)}" for s in report["skipped"]]
+    counts = f"{len(report['documents'])} documents"
+    if report["skipped"]:
+        counts += f", {len(report['skipped'])} files skipped"
+    head = "index is up to date" if report["status"] == "up to date" else "index built"
+    return "\n".join([*lines, f"{head}: {path} ({counts})"])
 
 
 from assistant.edges.evaluation_cli import eval_command  # noqa: E402

@@ -17,8 +17,9 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def location(citation: Citation) -> str:
-    """Where a quote sits in its document, e.g. `us-critical-minerals-strategy, chars 210–330`."""
-    return f"{citation.doc_id}, chars {citation.start}–{citation.end}"
+    """Where a quote sits in its document, e.g. `report, p. 3, chars 210–330` (page or paragraph when known)."""
+    where = f"{citation.location}, " if citation.location else ""
+    return f"{citation.doc_id}, {where}chars {citation.start}–{citation.end}"
 
 
 def footnote(label: int, citation: Citation) -> str:

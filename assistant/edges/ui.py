@@ -135,7 +135,7 @@ def passage_html(doc_text: str, title: str, c: Citation) -> str:
     body = (
         f"{esc(doc_text[p_start : c.start])}<mark>{esc(doc_text[c.start : c.end])}</mark>{esc(doc_text[c.end : p_end])}"
     )
-    where = f"{esc(c.doc_id)} · paragraph {number} · chars {c.start}–{c.end}"
+    where = f"{esc(c.doc_id)} · {esc(c.location) if c.location else f'paragraph {number}'} · chars {c.start}–{c.end}"
     return (
         f'<article class="source" id="source-{c.n}"><h4>[{c.n}] {esc(title)}</h4>'
         f'<p class="where">{where}</p><blockquote>{body}</blockquote></article>'
@@ -234,6 +234,11 @@ def append_feedback(path: Path, record: dict[str, Any]) -> None:
 # --- the app -------------------------------------------------------------------------------
 
 
+def page(c: Citation) -> str:
+    """`p. 3, ` for a citation with a known page or paragraph, else nothing."""
+    return f"{c.location}, " if c.location else ""
+
+
 def api_chat(bot: Assistant, message: str, today: str = "") -> str:
     """The `/chat` endpoint: one stateless question in, the answer and its sources as Markdown out."""
     try:
@@ -241,7 +246,8 @@ def api_chat(bot: Assistant, message: str, today: str = "") -> str:
     except AssistantError as err:
         raise gr.Error(str(err)) from None
     lines = [answer.text, "", "Sources:"] if answer.citations else [answer.text]
-    lines += [f"[{c.n}] {c.title} ({c.doc_id}, chars {c.start}-{c.end}): “{c.quote}”" for c in answer.citations]
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {c.title} ({c.doc_id}, {page(c)}chars {c.start}-{c.end}): “{c.quote}”")
     return "\n".join(lines)
 
 

@@ -1,8 +1,9 @@
 """Read and validate a corpus folder: documents (+ metadata) and curated facts.
 
-Layout: <corpus>/docs/<doc_id>.{txt,md,html} with an optional <doc_id>.meta.yaml beside it,
+Layout: <corpus>/docs/<name>.{txt,md,html,pdf,docx} with an optional <name>.meta.yaml beside it,
 <corpus>/facts/*.yaml (curated facts), <corpus>/aliases.yaml (optional alias table).
-Every problem is a CorpusError naming the file and, where there is one, the line.
+Every problem is a CorpusError naming the file and, where there is one, the line; a bad file is
+skipped and reported (or, in strict mode, stops the load).
 """
 
 from __future__ import annotations
@@ -11,24 +12,33 @@ import datetime as dt
 import hashlib
 import re
 import stat
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from assistant.errors import CorpusError
-from assistant.records import CommitmentFact, Document, EventFact, Fact
+from assistant.ingest.formats import Extracted, read_docx, read_pdf
+from assistant.records import CommitmentFact, Document, EventFact, Fact, Skipped
 
-DOC_SUFFIXES = (".txt", ".md", ".html", ".htm")
+T = TypeVar("T")
+
+DOC_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+BINARY_SUFFIXES = (".pdf", ".docx")
 _DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # used with fullmatch: "$" would accept a trailing newline
+_MAX_ID = 80
+_FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
 _FACT = TypeAdapter(Fact)
 
 
 class DocMeta(BaseModel):
-    """Sidecar `<doc_id>.meta.yaml` (or Markdown front matter)."""
+    """Sidecar `<name>.meta.yaml` (or Markdown front matter)."""
 
     model_config = ConfigDict(extra="forbid")
     title: str | None = None
@@ -39,13 +49,14 @@ class DocMeta(BaseModel):
 
 @dataclass(frozen=True)
 class Corpus:
-    """A validated corpus: documents, curated facts and the hash of every input file."""
+    """A validated corpus: documents, curated facts, the hash of every input file and what was left out."""
 
     root: Path
     documents: list[Document]
     facts: list[Fact]
     file_hashes: dict[str, str] = field(default_factory=dict)
     alias_files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
     def document(self, doc_id: str) -> Document:
         return next(d for d in self.documents if d.doc_id == doc_id)
@@ -55,6 +66,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _ignored(path: Path) -> bool:
+    """Hidden files and Word's lock files (~$name.docx) are never documents."""
+    return path.name.startswith((".", "~$"))
+
+
 def input_files(root: Path) -> list[Path]:
     """Every file whose content the index depends on, sorted."""
     docs = root / "docs"
@@ -62,7 +78,7 @@ def input_files(root: Path) -> list[Path]:
     found += list((root / "facts").glob("*.yaml")) + list((root / "facts").glob("*.yml"))
     if (root / "aliases.yaml").is_file():
         found.append(root / "aliases.yaml")
-    return sorted(p for p in found if p.is_file())
+    return sorted(p for p in found if p.is_file() and not _ignored(p))
 
 
 def hash_inputs(root: Path) -> dict[str, str]:
@@ -70,23 +86,67 @@ def hash_inputs(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): sha256(p.read_bytes()) for p in input_files(root)}
 
 
-def load_corpus(root: Path) -> Corpus:
-    """Read every document and fact file under `root`; raise CorpusError on the first problem."""
+def load_corpus(root: Path, strict: bool = False) -> Corpus:
+    """Every readable document and fact file under `root`; the others are reported in `skipped`.
+
+    With `strict`, the first bad file raises its CorpusError instead. A corpus with no readable
+    document is always an error.
+    """
     if not (root / "docs").is_dir():
-        raise CorpusError(str(root), "no docs/ folder: put .txt, .md or .html documents in <corpus>/docs/")
-    for path in input_files(root):  # a link must not pull files from elsewhere into answers
-        if not path.resolve().is_relative_to(root.resolve()):
-            raise CorpusError(str(path), "links to a file outside the corpus: copy the file into the corpus instead")
-    paths = sorted(p for p in (root / "docs").iterdir() if p.suffix.lower() in DOC_SUFFIXES)
-    for path in paths:
-        check_regular(path)
-    if not paths:
-        raise CorpusError(str(root / "docs"), "the corpus is empty: add at least one .txt, .md or .html document")
-    documents = [read_document(p) for p in paths]
-    _check_unique_ids(documents, root / "docs")
-    facts = load_facts(root / "facts", {d.doc_id: d for d in documents})
+        raise CorpusError(str(root), "no docs/ folder: put .txt, .md, .html, .pdf or .docx documents in <corpus>/docs/")
+    skipped: list[Skipped] = []
+
+    def attempt(action: Callable[[], T]) -> T | None:
+        try:
+            return action()
+        except CorpusError as err:
+            if strict:
+                raise
+            skipped.append(Skipped(path=err.path, reason=err.message, line=err.line))
+            return None
+
+    paths = sorted(p for p in (root / "docs").iterdir() if p.suffix.lower() in DOC_SUFFIXES and not _ignored(p))
+    read = [attempt(partial(_read_checked, root, p, attempt)) for p in paths]
+    documents = unique_ids([d for d in read if d is not None])
+    if not documents:
+        where = str(root / "docs")
+        if skipped:
+            raise CorpusError(where, f"no readable document ({len(skipped)} skipped; first: {skipped[0]})")
+        raise CorpusError(where, "the corpus is empty: add at least one .txt, .md, .html, .pdf or .docx document")
+    facts = load_facts(root / "facts", {d.doc_id: d for d in documents}, attempt, root)
     aliases = [root / "aliases.yaml"] if (root / "aliases.yaml").is_file() else []
-    return Corpus(root, documents, facts, hash_inputs(root), aliases)
+    return Corpus(root, documents, facts, hash_inputs(root), aliases, skipped)
+
+
+def _read_checked(root: Path, path: Path, attempt: Callable[[Callable[[], Any]], Any]) -> Document:
+    """A document after the checks on it and its sidecar; a bad sidecar alone costs only the metadata."""
+    _check_file(root, path)
+    sidecar = path.with_name(f"{path.stem}.meta.yaml")
+    usable = not (sidecar.is_symlink() or _exists(sidecar)) or attempt(partial(_check_file, root, sidecar))
+    return read_document(path, attempt, sidecar=bool(usable))
+
+
+def _check_file(root: Path, path: Path) -> bool:
+    _check_inside(root, path)
+    check_regular(path)
+    return True
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long for the file system
+        return False
+
+
+def _check_inside(root: Path, path: Path) -> None:
+    """A link must not pull files from elsewhere into answers."""
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        inside = True  # a looping link: check_regular names it
+    if not inside:
+        raise CorpusError(str(path), "links to a file outside the corpus: copy the file into the corpus instead")
 
 
 def check_regular(path: Path) -> None:
@@ -98,18 +158,35 @@ def check_regular(path: Path) -> None:
         reason = "a broken or looping link" if path.is_symlink() else f"unreadable ({type(err).__name__})"
         raise CorpusError(str(path), f"{reason}: remove it or replace it with the file itself") from None
     if not stat.S_ISREG(info.st_mode):
-        raise CorpusError(str(path), "not a regular file (a folder, FIFO or device): only text files are read")
+        raise CorpusError(str(path), "not a regular file (a folder, FIFO or device): only document files are read")
     if info.st_nlink > 1 and not path.is_symlink():
         raise CorpusError(str(path), "has other hard links: copy the file into the corpus instead of linking it")
 
 
-def _check_unique_ids(documents: list[Document], folder: Path) -> None:
-    seen: dict[str, str] = {}
+def doc_id_for(stem: str) -> str:
+    """The document id of a file name: the name itself when it is a plain id, else a slug of it.
+
+    Spaces, accents and other scripts are fine in file names; the id is what citations name.
+    """
+    if _DOC_ID.fullmatch(stem) and len(stem) <= _MAX_ID:
+        return stem
+    ascii_name = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_name).strip("-_")[: _MAX_ID - 7].rstrip("-_")
+    return f"{slug or 'document'}-{hashlib.sha1(stem.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+
+
+def unique_ids(documents: list[Document]) -> list[Document]:
+    """Documents whose ids clash (note.txt, note.md) get their format added to the later one's id."""
+    seen: set[str] = set()
+    out = []
     for doc in documents:
-        if doc.doc_id in seen:
-            message = f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}: rename one"
-            raise CorpusError(str(folder / doc.path), message)
-        seen[doc.doc_id] = doc.path
+        doc_id, n = doc.doc_id, 1
+        while doc_id in seen:
+            n += 1
+            doc_id = f"{doc.doc_id}-{doc.format}" if n == 2 else f"{doc.doc_id}-{doc.format}-{n}"
+        seen.add(doc_id)
+        out.append(doc if doc_id == doc.doc_id else doc.model_copy(update={"doc_id": doc_id}))
+    return out
 
 
 # --- documents ---------------------------------------------------------------------------
@@ -118,7 +195,7 @@ def _check_unique_ids(documents: list[Document], folder: Path) -> None:
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 text of a file, or a CorpusError that names the line of the first bad byte."""
     if b"\x00" in data:
-        raise CorpusError(str(path), "binary file (contains NUL bytes): only text documents are supported")
+        raise CorpusError(str(path), "binary file (contains NUL bytes): only text, PDF and Word documents are read")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -129,25 +206,41 @@ def decode(path: Path, data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_document(path: Path) -> Document:
-    """One document with its metadata; the text is what citations index into."""
-    doc_id = path.stem
-    if not _DOC_ID.fullmatch(doc_id):
-        raise CorpusError(str(path), "file name must be letters, digits, '.', '_' or '-' (it becomes the document id)")
-    data = path.read_bytes()
+def _contents(path: Path, data: bytes) -> Extracted:
+    """The document text of a file by its format, with its own title and locations where it has them."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return read_pdf(path, data)
+    if suffix == ".docx":
+        return read_docx(path, data)
     text = decode(path, data)
-    meta = DocMeta()
+    if suffix in (".html", ".htm"):
+        text, html_title = html_to_text(text)
+        return Extracted(text, (), html_title)
+    return Extracted(text, ())
+
+
+def read_document(
+    path: Path, attempt: Callable[[Callable[[], Any]], Any] | None = None, sidecar: bool = True
+) -> Document:
+    """One document with its metadata; the text is what citations index into.
+
+    `attempt` runs the sidecar's parse, so that bad metadata can be reported and left out.
+    """
+    data = path.read_bytes()
+    extracted = _contents(path, data)
+    text, meta = extracted.text, DocMeta(title=extracted.title)
+    if not text.strip():
+        raise CorpusError(str(path), "empty document: add text or remove the file")
     if path.suffix.lower() == ".md":
         meta, text = _front_matter(path, text)
-    elif path.suffix.lower() in (".html", ".htm"):
-        text, html_title = html_to_text(text)
-        meta = DocMeta(title=html_title)
-    sidecar = path.with_name(f"{doc_id}.meta.yaml")
-    if sidecar.is_file():
-        meta = _parse_meta(sidecar, decode(sidecar, sidecar.read_bytes()))
-    title = meta.title or _first_line(text) or doc_id
+    meta_file = path.with_name(f"{path.stem}.meta.yaml")
+    if sidecar and _exists(meta_file):
+        parse = partial(_sidecar_meta, meta_file)
+        meta = (attempt(parse) if attempt else parse()) or meta
+    title = meta.title or extracted.title or _first_line(text) or path.stem
     return Document(
-        doc_id=doc_id,
+        doc_id=doc_id_for(path.stem),
         path=path.name,
         title=title,
         text=text,
@@ -155,7 +248,14 @@ def read_document(path: Path) -> Document:
         byline=meta.byline,
         event_date=meta.event_date,
         url=meta.url,
+        format=_FORMATS.get(path.suffix.lower(), "txt"),
+        pages=extracted.pages,
+        locations=extracted.locations,
     )
+
+
+def _sidecar_meta(sidecar: Path) -> DocMeta:
+    return _parse_meta(sidecar, decode(sidecar, sidecar.read_bytes()))
 
 
 def _first_line(text: str) -> str:
@@ -253,17 +353,41 @@ def _impossible_date(source: str) -> tuple[int | None, str | None]:
     return None, None
 
 
-def load_facts(folder: Path, documents: dict[str, Document]) -> list[Fact]:
-    """Curated facts from every YAML file in `folder`, validated and located in their documents."""
+def load_facts(
+    folder: Path,
+    documents: dict[str, Document],
+    attempt: Callable[[Callable[[], Any]], Any] | None = None,
+    root: Path | None = None,
+) -> list[Fact]:
+    """Curated facts from every YAML file in `folder`, validated and located in their documents.
+
+    `attempt` runs each file's load (and each anchor's resolution) so that a bad one can be skipped.
+    """
+    attempt = attempt or (lambda action: action())
     facts: list[Fact] = []
     where: dict[str, str] = {}
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []:
-        for fact, line in _facts_in_file(path, documents):
-            if fact.id in where:
-                raise CorpusError(str(path), f"duplicate fact id {fact.id!r} (first defined at {where[fact.id]})", line)
+        found = attempt(partial(_file_facts, path, documents, where, root or folder.parent))
+        for fact, line in found or []:
             where[fact.id] = f"{path}:{line}"
             facts.append(fact)
-    return _resolve_anchors(facts, where)
+    return _resolve_anchors(facts, where, attempt)
+
+
+def _file_facts(
+    path: Path, documents: dict[str, Document], where: dict[str, str], root: Path
+) -> list[tuple[Fact, int]]:
+    """The facts of one file, all valid and with ids not used before, or a CorpusError for the file."""
+    _check_inside(root, path)
+    check_regular(path)
+    found = _facts_in_file(path, documents)
+    ids: dict[str, int] = {}
+    for fact, line in found:
+        if fact.id in where or fact.id in ids:
+            first = where.get(fact.id) or f"{path}:{ids[fact.id]}"
+            raise CorpusError(str(path), f"duplicate fact id {fact.id!r} (first defined at {first})", line)
+        ids[fact.id] = line
+    return found
 
 
 def _facts_in_file(path: Path, documents: dict[str, Document]) -> list[tuple[Fact, int]]:
@@ -318,17 +442,20 @@ def _validate_fact(path: Path, item: Any, lines: dict[str, int], documents: dict
     return fact.model_copy(update={"start": start, "end": start + len(fact.quote)})
 
 
-def _resolve_anchors(facts: list[Fact], where: dict[str, str]) -> list[Fact]:
-    """Give each commitment with `after: <event id>` the date of that event."""
+def _resolve_anchors(
+    facts: list[Fact], where: dict[str, str], attempt: Callable[[Callable[[], Any]], Any]
+) -> list[Fact]:
+    """Give each commitment with `after: <event id>` the date of that event (a bad anchor drops its fact)."""
     events = {f.id: f for f in facts if isinstance(f, EventFact)}
-    out: list[Fact] = []
-    for fact in facts:
-        if isinstance(fact, CommitmentFact) and fact.after is not None:
-            if fact.after not in events:
-                path, line = where[fact.id].rsplit(":", 1)
-                raise CorpusError(
-                    path, f"fact {fact.id!r}: 'after: {fact.after}' is not the id of an event fact", int(line)
-                )
-            fact = fact.model_copy(update={"anchor_date": events[fact.after].date})
-        out.append(fact)
-    return out
+
+    def resolved(fact: Fact) -> Fact:
+        if not isinstance(fact, CommitmentFact) or fact.after is None:
+            return fact
+        if fact.after not in events:
+            path, line = where[fact.id].rsplit(":", 1)
+            message = f"fact {fact.id!r}: 'after: {fact.after}' is not the id of an event fact"
+            raise CorpusError(path, message, int(line))
+        return fact.model_copy(update={"anchor_date": events[fact.after].date})
+
+    out = [attempt(partial(resolved, fact)) for fact in facts]
+    return [f for f in out if f is not None]

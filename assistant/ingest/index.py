@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from assistant.config import Settings
 from assistant.errors import CorpusError, IndexError_, StaleIndexError
@@ -45,7 +45,7 @@ from assistant.ingest.store import (
 )
 from assistant.ingest.text import chunk_sentences, split_sentences
 from assistant.ingest.vectors import write_faiss
-from assistant.records import Chunk, Document, Fact, Sentence
+from assistant.records import Chunk, Document, Fact, Sentence, Skipped
 
 log = logging.getLogger(__name__)
 FORMAT = 2  # 2: sentences carry spaCy mentions
@@ -205,12 +205,20 @@ def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedde
 
 
 def build_index(
-    corpus_dir: Path, index_dir: Path, settings: Settings, embedder: Embedder, progress: bool = True
+    corpus_dir: Path,
+    index_dir: Path,
+    settings: Settings,
+    embedder: Embedder,
+    progress: bool = True,
+    strict: bool = False,
 ) -> Path:
-    """Read, segment, embed and persist the corpus; make the new build live; return its folder."""
+    """Read, segment, embed and persist the corpus; make the new build live; return its folder.
+
+    Bad files are left out and listed in the manifest's "skipped" (with `strict`, they stop the build).
+    """
     from assistant.ingest.incremental import Carried  # incremental.py imports this module
 
-    corpus = load_corpus(corpus_dir)  # raises CorpusError before anything is written
+    corpus = load_corpus(corpus_dir, strict=strict)  # raises CorpusError before anything is written
     index_dir.mkdir(parents=True, exist_ok=True)
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
         carried = Carried.from_build(index_dir, embedder)
@@ -275,6 +283,7 @@ def _write_build(
             p.relative_to(build).as_posix(): sha256(p.read_bytes()) for p in sorted(build.rglob("*")) if p.is_file()
         },
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "skipped": [s.model_dump(mode="json") for s in corpus.skipped],
     }
     _write_atomic(build / "manifest.json", json.dumps(manifest, indent=2))
 
@@ -421,4 +430,27 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, p
                 raise
             # a file broken since the last build must not stop answers: serve that build, and say so once
             log.warning("warning: %s (answering from the previous index; fix it and run `assistant ingest`)", err)
-    return load_index(settings.index_dir)
+    index = load_index(settings.index_dir)
+    for skipped in skipped_files(index):
+        log.warning("warning: skipped %s (fix it and run `assistant ingest`)", skipped)
+    return index
+
+
+def skipped_files(index: Index) -> list[Skipped]:
+    """The corpus files a loaded build left out, with the reason (none for builds made before this was kept)."""
+    return _skipped(index.manifest)
+
+
+def skipped_in(build: Path) -> list[Skipped]:
+    """The corpus files the build folder `build` left out, read from its manifest."""
+    try:
+        return _skipped(json.loads((build / "manifest.json").read_text("utf-8")))
+    except (OSError, ValueError):
+        return []
+
+
+def _skipped(manifest: Any) -> list[Skipped]:
+    try:
+        return [Skipped.model_validate(item) for item in manifest.get("skipped", [])]
+    except (ValidationError, TypeError, AttributeError):
+        return []
