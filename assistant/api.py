@@ -16,7 +16,7 @@ from assistant.answer.compose import Scored, compose, compose_calculation, focus
 from assistant.answer.scorer import Scorer, load_scorer
 from assistant.calculate.understanding import Query
 from assistant.config import Settings, load_settings
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, CorpusError, InputError
 from assistant.ingest.embedding import Embedder, make_embedder
 from assistant.ingest.index import Index, ensure_index, live_build, load_index
 from assistant.ingest.lexicon import Lexicon
@@ -115,8 +115,12 @@ class Assistant:
         embedder = embedder or make_embedder(settings.embedder, settings.index_dir)
         index = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
         lexicon = Lexicon.build(s.text for s in index.data.sentences)
-        alias_files = [PACKAGED_ALIASES, settings.corpus_dir / "aliases.yaml"]
-        aliases = load_aliases([p for p in alias_files if p.is_file()])
+        own = settings.corpus_dir / "aliases.yaml"
+        try:
+            aliases = load_aliases([PACKAGED_ALIASES, *([own] if own.is_file() else [])])
+        except CorpusError as err:  # a broken alias table costs its aliases, not the answers
+            log.warning("warning: skipped %s (answering without it; fix it and run `assistant ingest`)", err)
+            aliases = load_aliases([PACKAGED_ALIASES])
         return cls(settings, index, embedder, lexicon, aliases, scorer or load_scorer())
 
     def current(self) -> Assistant:

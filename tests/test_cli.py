@@ -166,3 +166,15 @@ def test_without_an_earlier_index_a_corpus_with_nothing_readable_stops_ask(fake_
         path.write_text("  \n", "utf-8")
     result = invoke(fake_settings, "ask", "How many nations attended the ministerial?")
     assert result.exit_code == 2 and "no readable document" in result.output
+
+
+def test_a_broken_alias_table_is_reported_by_ingest_refused_by_strict_and_ask_still_answers(
+    fake_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    (fake_settings.corpus_dir / "aliases.yaml").write_text("mou: [MoU\n", "utf-8")
+    result = invoke(fake_settings, "ingest")
+    assert result.exit_code == 0 and "skipped: " in result.output and "aliases.yaml" in result.output
+    assert invoke(fake_settings, "ingest", "--strict").exit_code == 2
+    answer = invoke(fake_settings, "ask", "How many nations attended the ministerial?")
+    assert answer.exit_code == 0 and "[1]" in answer.output
+    assert any("aliases.yaml" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")

@@ -105,6 +105,7 @@ def ingest(
             status = "built"
             path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, True, strict)
         report = ingest_report(load_index(settings.index_dir), status)
+        report["skipped"] += alias_problems(settings.corpus_dir)
         if strict and report["skipped"]:  # an index that predates --strict may hold skipped files
             first = report["skipped"][0]
             raise CorpusError(first["path"], first["reason"], first["line"])
@@ -133,6 +134,18 @@ def ingest_report(index: Any, status: str) -> dict[str, Any]:
     ]
     skipped = [s.model_dump(mode="json") for s in skipped_files(index)]
     return {"status": status, "index": str(index.path), "documents": documents, "skipped": skipped}
+
+
+def alias_problems(corpus_dir: Any) -> list[dict[str, Any]]:
+    """The corpus's alias table as a skipped file, if it cannot be read (answers then go without it)."""
+    from assistant.calculate.aliases import load_aliases
+
+    path = corpus_dir / "aliases.yaml"
+    try:
+        load_aliases([path] if path.is_file() else [])
+    except CorpusError as err:
+        return [{"path": err.path, "reason": err.message, "line": err.line}]
+    return []
 
 
 def render_report(report: dict[str, Any], path: Any) -> str:
