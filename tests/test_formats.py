@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import CorpusError
 from assistant.ingest.corpus import load_corpus
-from assistant.ingest.formats import drop_running_lines, normalised, paragraphs_of, read_docx, read_pdf
+from assistant.ingest.formats import drop_running_lines, normalised, paragraphs_of, read_docx, read_pdf, with_gaps
 from tests.documents import docx, pdf, scanned_pdf
 
 PAGE_ONE = [
@@ -136,3 +137,29 @@ def test_a_scanned_pdf_beside_good_documents_is_skipped_and_reported(tmp_path: P
     corpus = load_corpus(tmp_path)
     assert [d.doc_id for d in corpus.documents] == ["brief"]
     assert corpus.skipped[0].path.endswith("scan.pdf") and "no text layer" in corpus.skipped[0].reason
+
+
+def test_a_step_down_larger_than_the_line_spacing_or_a_jump_up_marks_a_paragraph_gap() -> None:
+    lines = [("Title", 700.0), ("one", 680.0), ("two", 666.0), ("three", 652.0), ("four", 630.0), ("five", 616.0)]
+    lines += [("column", 700.0), ("six", 686.0)]
+    expected = ["Title", "", "one", "two", "three", "", "four", "five", "", "column", "six"]
+    assert with_gaps(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("ministerial-follow-up-brief.pdf", "ministerial-follow-up-brief.txt"),
+        ("us-critical-minerals-strategy.docx", "us-critical-minerals-strategy.txt"),
+    ],
+)
+def test_the_evaluation_pdf_and_word_files_lose_no_paragraph_and_no_word(name: str, source: str) -> None:
+    """evals/corpora/formats/ holds the ministerial documents laid out as PDF and Word.
+
+    They are made by evals/make_formats_corpus.py."""
+    evals = Path(__file__).resolve().parent.parent / "evals" / "corpora"
+    path = evals / "formats" / "docs" / name
+    extracted = (read_pdf if name.endswith(".pdf") else read_docx)(path, path.read_bytes())
+    original = (evals / "ministerial" / "docs" / source).read_text("utf-8")
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", original) if p.strip()]
+    assert extracted.text.strip().split("\n\n") == paragraphs

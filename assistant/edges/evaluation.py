@@ -50,12 +50,18 @@ class EvalItem(BaseModel):
     evidence: list[str] = []
     evidence_any: list[str] = []
     unanswerable: bool = False
+    location: str | None = None  # regex the page/paragraph of the citation covering the evidence must match
     note: str | None = None
 
     @field_validator("evidence", "evidence_any", "expect_all", "expect_any", "expect_none", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("location")
+    @classmethod
+    def _location_compiles(cls, pattern: str | None) -> str | None:
+        return cls._compiles([pattern])[0] if pattern is not None else None
 
     @field_validator("expect_all", "expect_any", "expect_none")
     @classmethod
@@ -283,7 +289,18 @@ def score(item: EvalItem, answer: Answer, texts: Mapping[str, str]) -> list[str]
     reasons += pattern_errors(item, answer.text)
     reasons += citation_errors(answer.citations, texts)
     reasons += evidence_errors(item, answer.citations)
+    reasons += location_errors(item, answer.citations)
     return reasons
+
+
+def location_errors(item: EvalItem, citations: Sequence[Citation]) -> list[str]:
+    """A reason when no citation of the evidence carries the expected page or paragraph."""
+    if item.location is None:
+        return []
+    cited = [c for c in citations if any(covers(c.quote, e) for e in item.all_evidence)]
+    if any(re.search(item.location, c.location or "") for c in cited):
+        return []
+    return [f"evidence not cited at {item.location!r} (cited at {[c.location for c in cited]})"] if cited else []
 
 
 def evidence_rank(hits: Sequence[Hit], evidence: Sequence[str]) -> int | None:

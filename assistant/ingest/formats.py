@@ -10,12 +10,14 @@ paragraph are joined with spaces. pypdf (BSD) reads PDFs, python-docx (MIT) read
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import CorpusError
 from assistant.records import Location
@@ -24,6 +26,7 @@ _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi",
 _HYPHENATED = re.compile(r"[a-z]-$")
 _ITEM = re.compile(r"(?:[\u2022\u25cf\u25aa*\-–—]|\d+[.)])\s")
 _CLOSING = (".", "!", "?", ":", ";", "”", '"', "’", ")")
+_GAP = 1.4  # a step down this many times the usual line spacing is a paragraph gap
 _REPEATS = 2  # how many lines at the top and at the bottom of a page may be running headers/footers
 
 
@@ -67,7 +70,7 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorpusError(str(path), "encrypted PDF: save a copy without a password and add that instead")
-        return [page.extract_text() or "" for page in reader.pages]
+        return ["\n".join(with_gaps(_positioned_lines(page))) for page in reader.pages]
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError) as err:
@@ -79,59 +82,111 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
         raise CorpusError(str(path), f"damaged PDF ({type(err).__name__}): export it again from its source") from None
 
 
+def _positioned_lines(page: Any) -> list[tuple[str, float | None]]:
+    """The lines pypdf extracts from a page, each with the height of its baseline on the page."""
+    pieces: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        pieces.append((text, tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    lines: list[tuple[str, float | None]] = []
+    current, height = "", None
+    for text, at in pieces:  # the pieces concatenate to exactly what extract_text returns
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            if part.strip() and height is None:
+                height = at
+            current += part
+            if i < len(parts) - 1:
+                lines.append((current, height))
+                current, height = "", None
+    if current.strip():
+        lines.append((current, height))
+    return lines
+
+
+def with_gaps(lines: list[tuple[str, float | None]]) -> list[str]:
+    """The lines, with an empty one where the next line sits lower than the usual line spacing
+    allows (a paragraph gap) or higher (the top of a new column)."""
+    filled = [(text.strip(), y) for text, y in lines if text.strip()]
+    steps = [a - b for (_, a), (_, b) in itertools.pairwise(filled) if a is not None and b is not None and a > b]
+    leading = statistics.median(steps) if steps else None
+    out: list[str] = []
+    for i, (text, y) in enumerate(filled):
+        above = filled[i - 1][1] if i else None
+        if leading and y is not None and above is not None and not 0 < above - y <= _GAP * leading:
+            out.append("")
+        out.append(text)
+    return out
+
+
 def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
-    """Pages without the lines repeated at their top or bottom on most pages (page numbers count as equal)."""
-    pages = [[line.strip() for line in page if line.strip()] for page in pages]
+    """Pages without the lines repeated at their top or bottom on most pages (page numbers count as equal).
+
+    Empty lines (paragraph gaps) are kept, and skipped over when looking for the top and bottom lines.
+    """
+    pages = [[line.strip() for line in page] for page in pages]
     if len(pages) < 2:
         return pages
 
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.lower())
 
-    edges: Counter[str] = Counter()
+    def edges(page: list[str]) -> tuple[list[int], list[int]]:
+        filled = [i for i, line in enumerate(page) if line]
+        return filled[:_REPEATS], filled[::-1][:_REPEATS]
+
+    seen: Counter[str] = Counter()
     for page in pages:
-        edges.update({key(line) for line in page[:_REPEATS] + page[-_REPEATS:]})
-    running = {k for k, n in edges.items() if n >= max(2, (len(pages) + 1) // 2)}
+        top, bottom = edges(page)
+        seen.update({key(page[i]) for i in top + bottom})
+    running = {k for k, n in seen.items() if n >= max(2, (len(pages) + 1) // 2)}
     out = []
     for page in pages:
-        top = 0
-        while top < min(_REPEATS, len(page)) and key(page[top]) in running:
-            top += 1
-        bottom = len(page)
-        while bottom > top and len(page) - bottom < _REPEATS and key(page[bottom - 1]) in running:
-            bottom -= 1
-        out.append(page[top:bottom])
+        keys = [key(line) for line in page]
+        dropped = {i for side in edges(page) for i in itertools.takewhile(lambda i: keys[i] in running, side)}  # noqa: B023 -- used at once
+        out.append([line for i, line in enumerate(page) if i not in dropped])
     return out
 
 
 def paragraphs_of(lines: list[str]) -> str:
-    """The lines of a page as paragraphs: wrapped lines joined, hyphenated words mended, blank line between."""
-    lines = [line.strip() for line in lines if line.strip()]
-    if not lines:
+    """The lines of a page as paragraphs: wrapped lines joined, hyphenated words mended, blank line between.
+
+    An empty line (a gap on the page) ends a paragraph, and so does a list item starting. On a page
+    without gaps, a short line that closes a sentence or looks like a heading ends one too.
+    """
+    marked = [line.strip() for line in lines]
+    filled = [line for line in marked if line]
+    if not filled:
         return ""
-    width = statistics.median(len(line) for line in lines)
+    gaps = len(filled) < len(marked)
+    width = statistics.median(len(line) for line in filled)
     paragraphs: list[str] = []
     current = ""
-    for i, line in enumerate(lines):
-        if not current:
-            current = line
-        elif _HYPHENATED.search(current) and line[:1].islower():
-            current = current[:-1] + line
-        else:
-            current += " " + line
-        following = lines[i + 1] if i + 1 < len(lines) else ""
-        if not following or _ends_paragraph(line, following, width):
+    for i, line in enumerate(marked):
+        if line:
+            current = _mended(current, line) if current else line
+        following = marked[i + 1] if i + 1 < len(marked) else ""
+        if current and (not following or _ends_paragraph(line, following, width, gaps)):
             paragraphs.append(current)
             current = ""
     return "\n\n".join(paragraphs)
 
 
-def _ends_paragraph(line: str, following: str, width: float) -> bool:
-    """A short last line, a heading-like line, or a list item coming next."""
+def _mended(current: str, line: str) -> str:
+    """`line` appended to the paragraph so far: a word hyphenated at the line end is joined again."""
+    if _HYPHENATED.search(current) and line[:1].islower():
+        return current[:-1] + line
+    return current + " " + line
+
+
+def _ends_paragraph(line: str, following: str, width: float, gaps: bool) -> bool:
+    """A list item coming next; without gap marks, a short last line or a heading-like line."""
     if _ITEM.match(following):
         return True
     short = len(line) < 0.8 * width
-    return short and (line.endswith(_CLOSING) or (following[:1].isupper() and not line.endswith(",")))
+    return not gaps and short and (line.endswith(_CLOSING) or (following[:1].isupper() and not line.endswith(",")))
 
 
 # --- Word ------------------------------------------------------------------------------------
