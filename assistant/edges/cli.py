@@ -92,7 +92,7 @@ def ingest(
 
     def build() -> None:
         settings = settings_for(corpus, index)
-        embedder = make_embedder(settings.embedder)
+        embedder = make_embedder(settings.embedder, settings.index_dir)
         reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
         if no_rebuild and reasons:
             raise StaleIndexError(reasons)

