@@ -44,10 +44,11 @@ install-dev: check-lock
 lock: $(UV)
 	$(UV) lock $(ARGS)
 
-# The main job: build the index if missing or stale, then start the assistant.
+# The main job: build the index if missing or stale, then start the assistant
+# (SERVE_ARGS="--port 7861" for another port).
 run: install
 	@$(BIN)/assistant ingest
-	@$(BIN)/assistant serve
+	@$(BIN)/assistant serve $(SERVE_ARGS)
 
 test: lint
 	$(BIN)/python -m pytest -q -n 2
