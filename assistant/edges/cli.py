@@ -106,7 +106,7 @@ def ingest(
             for reason in reasons:
                 typer.echo(f"rebuilding: {reason}", err=True)
             status = "built"
-            path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, True, strict)
+            path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, sys.stderr.isatty(), strict)
             status_line = f"index built in {time.perf_counter() - started:.1f} s"
         report = ingest_report(load_index(settings.index_dir), status)
         report["skipped"] += alias_problems(settings.corpus_dir)
