@@ -50,8 +50,10 @@ run: install
 	@$(BIN)/assistant ingest
 	@$(BIN)/assistant serve $(SERVE_ARGS)
 
+# Two workers (pytest-xdist), one per core; each test file runs on one worker, so its module
+# fixtures (a served app, a browser) start once. PYTEST_ARGS="-k ..." narrows the run.
 test: lint
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ingest: install
 	$(BIN)/assistant ingest
