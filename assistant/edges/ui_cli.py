@@ -81,6 +81,6 @@ def serve_command(
         except KeyboardInterrupt:
             typer.echo("stopped", err=True)
         finally:
-            app.close()
+            app.close(verbose=False)
 
     run(start)
