@@ -128,9 +128,7 @@ def summary(decisions: list[Accepted | Refused], done: Rebuilt | None, rows: lis
             renamed = f" (from “{html.escape(d.original)}”)" if d.original != d.name else ""
             state = status.get(d.name, "waiting to be indexed")
             lines.append(f"- **Added** {html.escape(d.name)}{renamed}: {html.escape(state)}")
-    if done is not None:
-        lines.append(_outcome(done))
-    return "\n".join(lines)
+    return "\n".join(lines) + (f"\n\n{_outcome(done)}" if done is not None else "")
 
 
 def _outcome(done: Rebuilt) -> str:
@@ -178,7 +176,7 @@ class Handlers:
             return (*self.view(), f"**Not removed** {html.escape(plan.original)}: {html.escape(plan.reason)}")
         remove_files(self.docs, plan)
         done = self.reindexer.wait(self.reindexer.start(), progress, f"removing {name}")
-        return (*self.view(), f"- **Removed** {html.escape(', '.join(plan))}\n{_outcome(done)}")
+        return (*self.view(), f"- **Removed** {html.escape(', '.join(plan))}\n\n{_outcome(done)}")
 
 
 def add_documents_tab(bot: Assistant) -> gr.Tab:
