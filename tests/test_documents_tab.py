@@ -133,3 +133,17 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_removing_a_document_with_curated_facts_says_that_its_facts_file_is_left_out(
+    bot: Assistant, uploads: Path
+) -> None:
+    handlers = Handlers(bot)
+    handlers.upload([str(uploads / "Harbour report.pdf")])
+    name = next(r.file for r in rows_of(bot) if r.format == "pdf")
+    facts = bot.settings.corpus_dir / "facts"
+    facts.mkdir()
+    fact = f"- id: bank\n  kind: count\n  doc: {Path(name).stem}\n  quote: 240 million euros\n  value: 240\n  unit: x\n"
+    (facts / "harbour.yaml").write_text(fact, "utf-8")
+    *_, message = handlers.remove(name)
+    assert "⚠️ Also left out: " in message and "harbour.yaml" in message and "unknown document" in message

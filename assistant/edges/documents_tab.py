@@ -166,7 +166,7 @@ class Handlers:
         decisions = store_uploads(self.docs, [(p, p.name, p.stat().st_size) for p in given], self.limit, ids)
         stored = [d for d in decisions if isinstance(d, Accepted)]
         done = self.reindexer.wait(self.reindexer.start(), progress, f"{len(stored)} new") if stored else None
-        return None, *self.view(), summary(decisions, done, rows_of(self.bot))
+        return None, *self.view(), summary(decisions, done, rows_of(self.bot)) + self._left_out()
 
     def remove(self, name: str | None, progress: Progress = _quiet) -> tuple[Any, ...]:
         """Delete a document and its sidecar, rebuild, and return (table, choices, status)."""
@@ -176,7 +176,13 @@ class Handlers:
             return (*self.view(), f"**Not removed** {html.escape(plan.original)}: {html.escape(plan.reason)}")
         remove_files(self.docs, plan)
         done = self.reindexer.wait(self.reindexer.start(), progress, f"removing {name}")
-        return (*self.view(), f"- **Removed** {html.escape(', '.join(plan))}\n\n{_outcome(done)}")
+        message = f"- **Removed** {html.escape(', '.join(plan))}\n\n{_outcome(done)}"
+        return (*self.view(), message + self._left_out())
+
+    def _left_out(self) -> str:
+        """Files outside corpus/docs/ the live build skipped (a facts file about a removed document, say)."""
+        others = [s for s in skipped_files(self.bot.current().index) if Path(s.path).parent != self.docs]
+        return "".join(f"\n\n⚠️ Also left out: {html.escape(str(s))}" for s in others)
 
 
 def add_documents_tab(bot: Assistant) -> gr.Tab:
