@@ -185,8 +185,8 @@ class Handlers:
         return "".join(f"\n\n⚠️ Also left out: {html.escape(str(s))}" for s in others)
 
 
-def add_documents_tab(bot: Assistant) -> gr.Tab:
-    """The Documents tab, inside the caller's `gr.Blocks`."""
+def add_documents_tab(app: gr.Blocks, bot: Assistant) -> gr.Tab:
+    """The Documents tab, added inside `app` (a `gr.Blocks` being built); the listing refreshes at each page load."""
     handlers = Handlers(bot)
 
     def upload(paths: list[str] | None, progress: Progress = PROGRESS) -> tuple[Any, ...]:
@@ -204,11 +204,12 @@ def add_documents_tab(bot: Assistant) -> gr.Tab:
             file_count="multiple", file_types=list(ALLOWED), label="Add documents", elem_id="upload", height=140
         )
         status = gr.Markdown(elem_id="documents-status")
-        table = gr.HTML(lambda: table_html(rows_of(bot)), elem_id="documents")
+        table = gr.HTML(elem_id="documents")
         with gr.Row():
             choice = gr.Dropdown(label="Document to remove", choices=[], elem_id="remove-choice", scale=4)
             drop = gr.Button("Remove from the corpus", variant="stop", elem_id="remove", scale=1)
         files.upload(upload, [files], [files, table, choice, status], api_visibility="private")
         drop.click(remove, [choice], [table, choice, status], api_visibility="private")
-        tab.select(handlers.view, None, [table, choice], api_visibility="private")
+        for refresh in (tab.select, app.load):
+            refresh(handlers.view, None, [table, choice], api_visibility="private")
     return tab

@@ -327,7 +327,7 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
             return api_chat(bot, message, today)
 
         gr.api(chat, api_name="chat")
-        add_documents_tab(bot)  # listing, upload and removal of documents
+        add_documents_tab(app, bot)  # listing, upload and removal of documents
     return app
 
 
