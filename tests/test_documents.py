@@ -148,3 +148,16 @@ def test_remove_files_never_leaves_the_folder_whatever_the_name(tmp_path: Path) 
     (docs / "keep.txt").write_text("x", "utf-8")
     documents.remove_files(docs, ["../keep.txt"])
     assert (tmp_path / "keep.txt").exists() and not (docs / "keep.txt").exists()
+
+
+def test_an_upload_that_cannot_be_written_is_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(target: Path, source: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(documents, "_write_new", full)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "a.txt").write_text("x", "utf-8")
+    [refused] = documents.store_uploads(tmp_path / "docs", [(tmp_path / "a.txt", "a.txt", 1)], MB)
+    assert isinstance(refused, Refused) and "(No space left on device): check its free space" in refused.reason

@@ -164,10 +164,17 @@ def store_uploads(
     """Copy the accepted uploads into `docs`, each complete before it gets its name; return every decision."""
     with _writing:
         decisions = plan_uploads(uploads, taken_stems(files_in(docs), doc_ids), max_bytes)
-        for item in decisions:
-            if isinstance(item, Accepted):
-                _write_new(docs / item.name, item.source)
-    return decisions
+        return [_stored(docs, item) if isinstance(item, Accepted) else item for item in decisions]
+
+
+def _stored(docs: Path, item: Accepted) -> Accepted | Refused:
+    """The upload written into `docs`, or refused with the reason the write failed (full disk, permissions)."""
+    try:
+        _write_new(docs / item.name, item.source)
+    except OSError as err:
+        why = err.strerror or str(err)
+        return Refused(item.original, f"could not be saved in {docs} ({why}): check its free space and permissions")
+    return item
 
 
 def _write_new(target: Path, source: Path) -> None:
