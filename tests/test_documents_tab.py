@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import threading
 import urllib.error
 import urllib.request
 import warnings
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.edges import ui
+from assistant.edges import documents_tab, ui
 from assistant.edges.documents_tab import Handlers, rows_of
 from tests.conftest import assert_citations_exact
 from tests.documents import pdf, scanned_pdf
@@ -97,11 +98,26 @@ def test_the_last_indexed_document_cannot_be_removed(bot: Assistant) -> None:
     assert (bot.settings.corpus_dir / "docs" / "field-notes.txt").exists()
 
 
-def test_answers_come_from_the_previous_build_until_the_new_one_is_live(bot: Assistant, uploads: Path) -> None:
-    (bot.settings.corpus_dir / "docs" / "harbour.pdf").write_bytes((uploads / "Harbour report.pdf").read_bytes())
+def test_answers_come_from_the_previous_build_while_indexing_then_from_the_new_one(
+    bot: Assistant, uploads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, building, real_build = threading.Event(), threading.Event(), documents_tab.build_index
+
+    def held_build(*args: object, **kwargs: object) -> Path:
+        building.set()
+        release.wait(30)
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents_tab, "build_index", held_build)
     before = bot.current().index.path
+    upload = threading.Thread(target=Handlers(bot).upload, args=([str(uploads / "Harbour report.pdf")],))
+    upload.start()
+    assert building.wait(30)
     assert "Investment Bank" not in bot.ask(QUESTION).text and bot.current().index.path == before
-    assert status_of(bot)["harbour.pdf"] == "waiting to be indexed"
+    assert "waiting to be indexed" in status_of(bot).values()
+    release.set()
+    upload.join(30)
+    assert "European Investment Bank" in bot.ask(QUESTION).text and bot.current().index.path != before
 
 
 def test_without_the_login_the_upload_and_the_tab_events_are_unreachable(bot: Assistant) -> None:
