@@ -72,13 +72,16 @@ def test_upload_a_pdf_ask_it_with_its_page_then_remove_it_and_the_answer_goes(pa
     expect(page.locator("#documents")).to_contain_text("field-notes.txt")
 
     began = time.monotonic()
-    page.locator("#upload input[type=file]").set_input_files(str(pdf(tmp_path / "Harbour report.pdf", PAGES)))
+    (tmp_path / "setup.exe").write_bytes(b"MZ")
+    dropped = [pdf(tmp_path / "Harbour report.pdf", PAGES), tmp_path / "setup.exe"]  # several at once
+    page.locator("#upload input[type=file]").set_input_files([str(p) for p in dropped])
     expect(page.locator("#documents-status")).to_contain_text("Indexed in", timeout=60_000)
     answerable = time.monotonic() - began
     row = page.locator("#documents tr", has_text=".pdf")
     expect(row).to_contain_text("indexed")
     expect(row).to_contain_text("pdf")
     expect(page.locator("#documents-status")).to_contain_text("from “Harbour report.pdf”")
+    expect(page.locator("#documents-status")).to_contain_text("Refused setup.exe: .exe is not accepted")
 
     answer = ask(show_chat(page), QUESTION)
     expect(answer).to_contain_text("European Investment Bank")

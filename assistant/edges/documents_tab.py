@@ -200,9 +200,8 @@ def add_documents_tab(app: gr.Blocks, bot: Assistant) -> gr.Tab:
             f"Drop files here to add them to the corpus ({', '.join(ALLOWED)}; up to {bot.settings.max_upload_mb} MB"
             " each). Only new documents are embedded; answers come from the previous index until it is done."
         )
-        files = gr.File(
-            file_count="multiple", file_types=list(ALLOWED), label="Add documents", elem_id="upload", height=140
-        )
+        # No `file_types`: Gradio would refuse a whole batch for one wrong file; the handler refuses it alone.
+        files = gr.File(file_count="multiple", label="Add documents", elem_id="upload", height=140)
         status = gr.Markdown(elem_id="documents-status")
         table = gr.HTML(elem_id="documents")
         with gr.Row():
