@@ -16,6 +16,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.edges import documents_tab, ui
 from assistant.edges.documents_tab import Handlers, rows_of
+from assistant.errors import CorpusError
 from tests.conftest import assert_citations_exact
 from tests.documents import pdf, scanned_pdf
 
@@ -163,3 +164,23 @@ def test_removing_a_document_with_curated_facts_says_that_its_facts_file_is_left
     (facts / "harbour.yaml").write_text(fact, "utf-8")
     *_, message = handlers.remove(name)
     assert "⚠️ Also left out: " in message and "harbour.yaml" in message and "unknown document" in message
+
+
+@pytest.mark.parametrize(
+    ("failure", "said"),
+    [
+        (CorpusError("corpus/docs", "no readable document"), "corpus/docs: no readable document"),
+        (RuntimeError("faiss exploded"), "internal error: faiss exploded"),
+    ],
+)
+def test_a_failed_rebuild_keeps_the_previous_index_and_says_so_in_one_line(
+    bot: Assistant, uploads: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception, said: str
+) -> None:
+    def failing(*args: object, **kwargs: object) -> Path:
+        raise failure
+
+    monkeypatch.setattr(documents_tab, "build_index", failing)
+    before = bot.current().index.path
+    *_, message = Handlers(bot).upload([str(uploads / "Harbour report.pdf")])
+    assert f"⚠️ The index was not rebuilt: {said} (answers still come from the previous index)." in message
+    assert "Traceback" not in message and bot.current().index.path == before
