@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     abstain_below: float | None = Field(default=None, ge=0.0, le=1.0)
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     embedder: Literal["minilm", "fake"] = "minilm"
+    # Largest document the web UI's Documents tab accepts, in megabytes.
+    max_upload_mb: int = Field(default=20, ge=1, le=1024)
 
 
 def load_settings(**given: object) -> Settings:

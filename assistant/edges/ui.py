@@ -21,6 +21,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.edges.documents_tab import add_documents_tab
 from assistant.edges.memo import answer_memo, conversation_memo
 from assistant.errors import AssistantError, InputError
 from assistant.ingest.text import paragraphs
@@ -326,6 +327,7 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
             return api_chat(bot, message, today)
 
         gr.api(chat, api_name="chat")
+        add_documents_tab(app, bot)  # listing, upload and removal of documents
     return app
 
 
