@@ -157,9 +157,11 @@ class Assistant:
         if scored and query.text != text:
             scored = self._with_original(scored, text)
         s = self.settings
+        weights = {t: self.lexicon.idf(t) for t in self.lexicon.query_terms(query.text)}
         extractive = compose(
-            text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio
-        )
+            text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio,
+            weights,
+        )  # fmt: skip
         answer = self._with_calculation(text, query, scored, extractive, today)
         return answer.model_copy(
             update={"resolved_question": query.text if query.text != text else None, "as_of": today}

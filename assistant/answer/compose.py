@@ -7,9 +7,11 @@ or a calculator result whose inputs are quotes; the wording around them comes fr
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.answer import conflicts as disputes
 from assistant.answer.prompts import render
 from assistant.ingest.index import Index
 from assistant.ingest.lexicon import stems
@@ -19,6 +21,8 @@ from assistant.records import (
     Calculation,
     Citation,
     Computed,
+    Conflict,
+    ConflictValue,
     Declined,
     Mention,
     Sentence,
@@ -81,6 +85,12 @@ def focus(question: str, best: Scored) -> str | None:
 
     No short answer is better than a wrong one: without a typed mention there is none.
     """
+    nearest = focus_mention(question, best)
+    return nearest.text.strip(" ,.;:") if nearest is not None else None
+
+
+def focus_mention(question: str, best: Scored) -> Mention | None:
+    """The typed mention that `focus` shows, if any."""
     if not best.typed:
         return None
     text, base = best.sentence.text, best.sentence.start
@@ -92,7 +102,7 @@ def focus(question: str, best: Scored) -> str | None:
         return min((max(lo - a, a - hi, 0) for a in anchors), default=0)
 
     nearest = min(best.typed, key=lambda m: (distance(m), m.start))
-    return nearest.text.strip(" ,.;:") if distance(nearest) <= FOCUS_REACH else None
+    return nearest if distance(nearest) <= FOCUS_REACH else None
 
 
 def states_date(answer_focus: str | None) -> bool:
@@ -108,8 +118,13 @@ def compose(
     max_citations: int,
     threshold: float,
     support_ratio: float = 0.5,
+    weights: Mapping[str, float] | None = None,
 ) -> Answer:
-    """An extractive answer from the best sentences, or an abstention when the best is too unlikely."""
+    """An extractive answer from the best sentences, or an abstention when the best is too unlikely.
+
+    `weights` (the question's terms and their IDF) let it say when another candidate sentence
+    gives a different value for what the answer states.
+    """
     if not scored or scored[0].score < threshold:
         return abstain(question, scored, index, prompts)
     best = scored[0]
@@ -121,9 +136,65 @@ def compose(
     lines = [f"{s.sentence.text} [{book.cite_sentence(s.sentence)}]" for s in chosen]
     short = focus(question, best)
     direct = render(prompts, "direct", focus=short, statement=lines[0]) if short else lines[0]
+    found = _disagreement(question, scored, index, weights or {})
+    conflicts = [_cite_conflict(found, book)] if found else []
+    if conflicts:
+        values = "; ".join(f"{v.value} [{v.citation}] ({v.title})" for v in conflicts[0].values)
+        direct += "\n\n" + render(prompts, "disagree", values=values)
     support = render(prompts, "support", statements="\n".join(f"- {line}" for line in lines[1:])) if lines[1:] else ""
     text = render(prompts, "answer", direct=direct, support=support)
-    return Answer(question=question, text=text, citations=book.citations)
+    return Answer(question=question, text=text, citations=book.citations, conflicts=conflicts)
+
+
+def passage(index: Index, position: int) -> disputes.Passage:
+    """A sentence with the stems of its paragraph predecessor and section heading."""
+    layout = index.layout
+    near = [q for q in (layout.previous[position], layout.section[position]) if q >= 0]
+    context = layout.stems[position].union(*(layout.stems[q] for q in near))
+    return disputes.Passage(index.data.sentences[position], context)
+
+
+def _disagreement(
+    question: str, scored: list[Scored], index: Index, weights: Mapping[str, float]
+) -> disputes.Disagreement | None:
+    """Another candidate sentence's value for the thing the short answer states, where it differs."""
+    best = scored[0]
+    mention = focus_mention(question, best)
+    if mention is None or not weights:
+        return None
+    facts = index.data.facts
+    inside = [m for m in best.sentence.mentions if m.start < mention.end and mention.start < m.end]
+    for m in sorted(inside, key=lambda m: m.label == "NP"):
+        kind = disputes.kind_of(frozenset(), m)
+        answer = next(
+            (c for c in disputes.claims(best.sentence, kind, facts) if c.start < m.end and m.start < c.end), None
+        ) if kind else None  # fmt: skip
+        if answer is None:
+            continue
+        own = passage(index, best.position)
+        thread = disputes.anchor(weights, answer, own)
+        if thread is None:
+            return None
+        return disputes.detect(thread, answer, own, _around(index, scored, thread), facts)
+    return None
+
+
+def _around(index: Index, scored: list[Scored], thread: str) -> list[disputes.Passage]:
+    """The other candidates, then every statement in the corpus that uses the thread word itself."""
+    layout = index.layout
+    seen = [s.position for s in scored[1:]]
+    more = [p for p, own in enumerate(layout.stems) if thread in own and not layout.heading[p]]
+    return [passage(index, p) for p in dict.fromkeys(seen + more)]
+
+
+def _cite_conflict(found: disputes.Disagreement, book: CitationBook) -> Conflict:
+    values = []
+    for claim in found.claims:
+        n = book.cite_sentence(claim.sentence)
+        title = book.citations[n - 1].title
+        values.append(ConflictValue(value=claim.value, citation=n, doc_id=claim.sentence.doc_id, title=title,
+                                    start=claim.start, end=claim.end))  # fmt: skip
+    return Conflict(kind=found.kind, thing=found.thing, values=values)
 
 
 def abstain(question: str, scored: list[Scored], index: Index, prompts: Path) -> Answer:
