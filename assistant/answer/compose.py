@@ -7,7 +7,7 @@ or a calculator result whose inputs are quotes; the wording around them comes fr
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from assistant.records import (
     Conflict,
     ConflictValue,
     Declined,
+    Fact,
     Mention,
     Sentence,
 )
@@ -147,35 +148,44 @@ def compose(
 
 
 def passage(index: Index, position: int) -> disputes.Passage:
-    """A sentence with the stems of its paragraph predecessor and section heading."""
+    """A sentence with the stems of its section heading and of its paragraph predecessor."""
     layout = index.layout
-    near = [q for q in (layout.previous[position], layout.section[position]) if q >= 0]
-    context = layout.stems[position].union(*(layout.stems[q] for q in near))
-    return disputes.Passage(index.data.sentences[position], context)
+    section, previous = layout.section[position], layout.previous[position]
+    context = layout.stems[position] | (layout.stems[section] if section >= 0 else frozenset())
+    if previous < 0:
+        return disputes.Passage(index.data.sentences[position], context)
+    before = index.data.sentences[previous]
+    return disputes.Passage(index.data.sentences[position], context, before, layout.stems[previous])
 
 
 def _disagreement(
     question: str, scored: list[Scored], index: Index, weights: Mapping[str, float]
 ) -> disputes.Disagreement | None:
     """Another candidate sentence's value for the thing the short answer states, where it differs."""
-    best = scored[0]
-    mention = focus_mention(question, best)
-    if mention is None or not weights:
+    best, facts = scored[0], index.data.facts
+    answer = _claim(question, best, facts, weights) if weights else None
+    if answer is None:
         return None
-    facts = index.data.facts
+    own = passage(index, best.position)
+    thread = disputes.anchor(weights, answer, own)
+    if thread is None:
+        return None
+    return disputes.detect(thread, answer, own, _around(index, scored, thread), facts)
+
+
+def _claim(
+    question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[str, float]
+) -> disputes.Claim | None:
+    """The value the answer gives: the short answer's (an entity inside it for a phrase), else the actor of the asked action."""
+    mention = focus_mention(question, best)
+    if mention is None:
+        return disputes.acting(best.sentence, weights, facts)
     inside = [m for m in best.sentence.mentions if m.start < mention.end and mention.start < m.end]
     for m in sorted(inside, key=lambda m: m.label == "NP"):
         kind = disputes.kind_of(frozenset(), m)
-        answer = next(
-            (c for c in disputes.claims(best.sentence, kind, facts) if c.start < m.end and m.start < c.end), None
-        ) if kind else None  # fmt: skip
-        if answer is None:
-            continue
-        own = passage(index, best.position)
-        thread = disputes.anchor(weights, answer, own)
-        if thread is None:
-            return None
-        return disputes.detect(thread, answer, own, _around(index, scored, thread), facts)
+        found = [c for c in disputes.claims(best.sentence, kind, facts) if c.start < m.end and m.start < c.end] if kind else []
+        if found:
+            return found[0]
     return None
 
 

@@ -39,15 +39,29 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?\s*(\d{1,2})?", re.I)
 _LEADING = re.compile(r"^(?:(?:an?|the|additional|another|roughly\s+the)\s+)+", re.I)
+_AUXILIARIES = frozenset("has have had was were is are also then first formally".split())
 _TITLES = re.compile(r"^(?:the|president|secretary|minister|prime|vice|mr|ms|mrs|dr)\.?\s+", re.I)
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A sentence and the stems of what it leans on: itself, its paragraph predecessor, its heading."""
+    """A sentence and the stems of what it leans on: itself and its heading, and its paragraph predecessor.
+
+    The predecessor lends its words only when it states no value of its own of the kind at hand: a
+    topic sentence ("Private money is smaller than first described.") introduces the figure after
+    it, but a sentence with its own figure is about its own thing.
+    """
 
     sentence: Sentence
     context: frozenset[str]
+    previous: Sentence | None = None
+    previous_stems: frozenset[str] = frozenset()
+
+    def uses(self, stem: str, kind: Kind) -> bool:
+        """The passage speaks of `stem`, in the sentence, its heading, or a predecessor without its own value."""
+        if stem in self.context:
+            return True
+        return stem in self.previous_stems and self.previous is not None and not claims(self.previous, kind)
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,11 @@ class Disagreement:
     kind: Kind
     thing: str
     claims: tuple[Claim, ...]
+
+
+def acting(sentence: Sentence, weights: Mapping[str, float], facts: Sequence[Fact] = ()) -> Claim | None:
+    """Without a short answer: the actor of the sentence whose action the question names ("Which firm designed")."""
+    return next((c for c in claims(sentence, "actor", facts) if _action(c) in weights), None)
 
 
 def kind_of(labels: frozenset[str], focus: Mention | None) -> Kind | None:
@@ -102,11 +121,11 @@ def anchor(weights: Mapping[str, float], answer: Claim, best: Passage) -> str | 
     `weights` are the question's terms with their rarity (IDF).
     """
     own = {t for m in answer.sentence.mentions if m.start < answer.end and answer.start < m.end for t in stems(m.text)}
-    shared = [t for t in weights if t in best.context and t not in own]
-    if not shared:
-        return None
-    thread = max(shared, key=lambda t: (weights[t], t))
-    return None if answer.kind == "actor" and not _doer(answer, thread) else thread
+    if answer.kind == "actor":  # the same actor for the same action: the action is the thread
+        action = _action(answer)
+        return action if action in weights else None
+    shared = [t for t in weights if best.uses(t, answer.kind) and t not in own]
+    return max(shared, key=lambda t: (weights[t], t)) if shared else None
 
 
 def detect(
@@ -115,7 +134,7 @@ def detect(
     """The values other passages tied to the answer by `thread` (a stem) give for its thing, where they differ."""
     found: dict[tuple[object, ...], Claim] = {}
     for other in others:
-        if other.sentence == answer.sentence or thread not in other.context:
+        if other.sentence == answer.sentence or not other.uses(thread, answer.kind):
             continue
         if answer.kind == "actor" and _position(other.sentence, thread) is None:
             continue  # the same action is named in the sentence itself, not only around it
@@ -133,21 +152,22 @@ def _rival(answer: Claim, other: Passage, anchor: str, facts: Sequence[Fact]) ->
     fits = [c for c in claims(other.sentence, answer.kind, facts) if same_thing(answer, c)]
     if not fits:
         return None
-    at = _position(other.sentence, anchor)
     if answer.kind == "actor":
-        return next((c for c in fits if _doer(c, anchor)), None)
+        return next((c for c in fits if _action(c) == anchor), None)
+    at = _position(other.sentence, anchor)
     if at is None:
         return fits[0]
     return min(fits, key=lambda c: abs(c.start - at))
 
 
-def _doer(claim: Claim, action: str) -> bool:
-    """The actor named last before the action word in its sentence ("Trump launched ...")."""
-    at = _position(claim.sentence, action)
-    if at is None:
-        return False
-    before = [c for c in claims(claim.sentence, "actor") if c.end <= at]
-    return bool(before) and before[-1].start == claim.start
+def _action(claim: Claim) -> str | None:
+    """The stem of the word that follows an actor's phrase: what it did ("Trump launched" -> "launch")."""
+    s = claim.sentence
+    end = max([m.end for m in s.mentions if m.start <= claim.start < m.end] + [claim.end])
+    words = re.findall(r"[A-Za-z][\w’'-]*", s.text[end - s.start :])[:3]
+    verb = next((w for w in words if w.lower() not in _AUXILIARIES and not w.endswith("ly")), None)
+    found = stems(verb) if verb else []
+    return found[0] if found else None
 
 
 def same_thing(a: Claim, b: Claim) -> bool:
