@@ -283,6 +283,7 @@ class Computed(Record):
     expression: str
     result: str
     uses: list[FactUse]
+    rivals: list[FactUse] = []  # inputs the sources disagree on: each source's value, computed separately
 
 
 class Declined(Record):
@@ -290,3 +291,4 @@ class Declined(Record):
 
     message: str
     uses: list[FactUse] = []
+    rivals: list[FactUse] = []  # inputs the sources disagree on, when the message asks which source to use

@@ -25,6 +25,7 @@ from assistant.records import (
     ConflictValue,
     Declined,
     Fact,
+    FactUse,
     Mention,
     Sentence,
 )
@@ -246,7 +247,9 @@ def compose_calculation(
         if related is not None and not outcome.uses:
             inputs = render(prompts, "related", statement=f"{related.text} [{book.cite_sentence(related)}]")
         text = render(prompts, "declined", message=outcome.message, inputs=inputs)
-        return Answer(question=question, text=text, citations=book.citations, abstained=True)
+        conflicts = _calculation_conflicts(outcome.rivals, index, book)
+        return Answer(question=question, text=text, citations=book.citations, abstained=True, conflicts=conflicts)
+    conflicts = _calculation_conflicts(outcome.rivals, index, book)
     markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
     headline = f"{outcome.headline.rstrip('.')} {markers}.".replace(" .", ".") if markers else outcome.headline
     text = render(prompts, "calculation", headline=headline, expression=outcome.expression, inputs=inputs)
@@ -258,4 +261,22 @@ def compose_calculation(
             for u, n in zip(outcome.uses, numbers, strict=True)
         ],
     )
-    return Answer(question=question, text=text, citations=book.citations, calculation=calculation)
+    return Answer(question=question, text=text, citations=book.citations, calculation=calculation, conflicts=conflicts)
+
+
+def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: CitationBook) -> list[Conflict]:
+    """The calculator's disputed inputs as conflicts, each value the exact words of its cited sentence."""
+    values: list[ConflictValue] = []
+    kind: disputes.Kind = "money"
+    for use in rivals:
+        sentence = next((s for s in index.data.sentences if s.doc_id == use.fact.doc and s.start == use.fact.start), None)
+        kind = "date" if use.fact.kind == "event" else "money" if use.fact.kind == "money" else "count"
+        found = [c for c in disputes.claims(sentence, kind) if c.value in use.value or use.value in c.value] if sentence else []
+        if sentence is None or not found:
+            continue
+        n = book.cite_sentence(sentence)
+        values.append(ConflictValue(value=found[0].value, citation=n, doc_id=sentence.doc_id,
+                                    title=book.citations[n - 1].title, start=found[0].start, end=found[0].end))  # fmt: skip
+    if len({v.value for v in values}) < 2:
+        return []
+    return [Conflict(kind=kind, thing=f"{disputes.NOUNS[kind]}: {rivals[0].label}", values=values)]

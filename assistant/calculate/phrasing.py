@@ -166,3 +166,15 @@ def partner_count(by_instrument: Mapping[str, Sequence[str]], everyone: Sequence
 
 def agreement_count(agreements: Sequence[str]) -> str:
     return f"The sources describe {plural(len(agreements), 'agreement')}: {join(agreements)}."
+
+
+def by_source(results: Sequence[tuple[str, str]]) -> str:
+    """Each source's result when their inputs disagree: 'The sources disagree, so each is shown: ...'."""
+    shown = "; ".join(f"by {doc}: {headline.rstrip('.')}" for headline, doc in results)
+    return f"The sources disagree on an input, so here is the result by each: {shown}."
+
+
+def which_source(values: Sequence[str], docs: Sequence[str]) -> str:
+    """The sources disagree and one of them does not give enough to compute with."""
+    return (f"The sources disagree ({', '.join(v for v in values if v)}): "
+            f"which source should I use: {join(list(docs))}?")  # fmt: skip

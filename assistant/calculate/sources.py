@@ -1,0 +1,100 @@
+"""Facts from different sources that give different values for the same thing, and the calculator run per source.
+
+The calculator never silently picks one of two disagreeing inputs: it computes with each
+source's value and shows every result, or, when a source's figures cannot be computed, asks which
+source to use. "The same thing": amounts from the same contributor for the same purpose, an
+event of the same name, an agreement of the same instrument and parties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from assistant.calculate import phrasing
+from assistant.calculate.arithmetic import format_date, format_days, format_money
+from assistant.ingest.lexicon import stems
+from assistant.records import CommitmentFact, Computed, Declined, EventFact, Fact, FactUse, MoneyFact
+
+Handler = Callable[[Sequence[Fact]], "Computed | Declined"]
+
+
+def _thing(fact: Fact) -> tuple[object, ...] | None:
+    """What a fact gives a value for, or None when it names too little to tell."""
+    if isinstance(fact, MoneyFact):
+        who, what = frozenset(stems(fact.contributor or "")), frozenset(stems(fact.purpose or ""))
+        return ("money", fact.currency, who, what) if who or what else None
+    if isinstance(fact, EventFact):
+        return ("event", fact.name.lower())
+    if isinstance(fact, CommitmentFact):
+        return ("commitment", fact.instrument, frozenset(p.lower() for p in fact.parties))
+    return None
+
+
+def _value(fact: Fact) -> object:
+    if isinstance(fact, MoneyFact):
+        return fact.amount.normalize()
+    if isinstance(fact, EventFact):
+        return fact.date
+    if isinstance(fact, CommitmentFact):
+        return (fact.due_days, fact.anchor_date)
+    return None
+
+
+def rivals(facts: Sequence[Fact]) -> list[list[Fact]]:
+    """Groups of facts about one thing whose values differ between sentences (usually documents)."""
+    groups: dict[tuple[object, ...], list[Fact]] = {}
+    for fact in facts:
+        thing = _thing(fact)
+        if thing is not None:
+            groups.setdefault(thing, []).append(fact)
+    return [
+        group
+        for group in groups.values()
+        if len({_value(f) for f in group}) > 1 and len({(f.doc, f.start) for f in group}) > 1
+    ]
+
+
+def per_source(handler: Handler, facts: Sequence[Fact], outcome: Computed | Declined) -> Computed | Declined:
+    """`outcome`, or, when its inputs have rivals in another source, every source's result side by side."""
+    ids = {u.fact.id for u in outcome.uses}
+    disputed = [g for g in rivals(facts) if ids & {f.id for f in g}]
+    if not disputed:
+        return outcome
+    members = {f.id for g in disputed for f in g}
+    docs = list(dict.fromkeys(f.doc for g in disputed for f in g))
+    runs = [(doc, handler([f for f in facts if f.id not in members or f.doc == doc])) for doc in docs]
+    rival_uses = [_use(f, outcome.uses) for g in disputed for f in g]
+    done = [(doc, r) for doc, r in runs if isinstance(r, Computed)]
+    if len(done) < len(runs):
+        message = phrasing.which_source([u.value for u in rival_uses], docs)
+        return Declined(message=message, uses=rival_uses, rivals=rival_uses)
+    if len({r.result for _, r in done}) == 1:
+        return done[0][1]
+    return _side_by_side(done).model_copy(update={"rivals": rival_uses})
+
+
+def _use(fact: Fact, uses: Sequence[FactUse]) -> FactUse:
+    """The fact as the outcome used it, or labelled plainly."""
+    found = next((u for u in uses if u.fact.id == fact.id), None)
+    if found is not None:
+        return found
+    if isinstance(fact, MoneyFact):
+        shown = format_money(fact.amount, fact.currency)
+    elif isinstance(fact, EventFact):
+        shown = format_date(fact.date)
+    else:
+        shown = format_days(fact.due_days) if isinstance(fact, CommitmentFact) and fact.due_days is not None else ""
+    return FactUse(fact=fact, label=fact.kind, value=shown)
+
+
+def _side_by_side(done: Sequence[tuple[str, Computed]]) -> Computed:
+    """One Computed holding each source's headline, working and inputs."""
+    headline = phrasing.by_source([(r.headline, doc) for doc, r in done])
+    expression = "; ".join(f"by {doc}: {r.expression}" for doc, r in done)
+    uses: dict[tuple[str, str], FactUse] = {}
+    for _, r in done:
+        for u in r.uses:
+            uses.setdefault((u.fact.id, u.value), u)
+    return Computed(
+        headline=headline, expression=expression, result=" or ".join(r.result for _, r in done), uses=list(uses.values())
+    )
