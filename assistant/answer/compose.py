@@ -141,11 +141,16 @@ def compose(
     found = _disagreement(question, scored, index, weights or {})
     conflicts = [_cite_conflict(found, book)] if found else []
     if conflicts:
-        values = "; ".join(f"{v.value} [{v.citation}] ({v.title})" for v in conflicts[0].values)
-        direct += "\n\n" + render(prompts, "disagree", values=values)
+        direct += "\n\n" + disagreement_line(prompts, conflicts[0])
     support = render(prompts, "support", statements="\n".join(f"- {line}" for line in lines[1:])) if lines[1:] else ""
     text = render(prompts, "answer", direct=direct, support=support)
     return Answer(question=question, text=text, citations=book.citations, conflicts=conflicts)
+
+
+def disagreement_line(prompts: Path, conflict: Conflict) -> str:
+    """'The sources disagree: $2 billion [1] (Title 1); about $1.67 billion [2] (Title 2).'"""
+    values = "; ".join(f"{v.value} [{v.citation}] ({v.title})" for v in conflict.values)
+    return render(prompts, "disagree", values=values)
 
 
 def passage(index: Index, position: int) -> disputes.Passage:
@@ -246,13 +251,14 @@ def compose_calculation(
     if isinstance(outcome, Declined):
         if related is not None and not outcome.uses:
             inputs = render(prompts, "related", statement=f"{related.text} [{book.cite_sentence(related)}]")
-        text = render(prompts, "declined", message=outcome.message, inputs=inputs)
         conflicts = _calculation_conflicts(outcome.rivals, index, book)
+        text = render(prompts, "declined", message=outcome.message, inputs=inputs)
         return Answer(question=question, text=text, citations=book.citations, abstained=True, conflicts=conflicts)
     conflicts = _calculation_conflicts(outcome.rivals, index, book)
     markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
     headline = f"{outcome.headline.rstrip('.')} {markers}.".replace(" .", ".") if markers else outcome.headline
     text = render(prompts, "calculation", headline=headline, expression=outcome.expression, inputs=inputs)
+    text += "".join("\n\n" + disagreement_line(prompts, c) for c in conflicts)
     calculation = Calculation(
         expression=outcome.expression,
         result=outcome.result,

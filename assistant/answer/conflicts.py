@@ -37,7 +37,7 @@ _WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eig
           "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100}  # fmt: skip
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?\s*(\d{1,2})?", re.I)
+_MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?\s*(\d{1,2}(?!\d))?", re.I)
 _LEADING = re.compile(r"^(?:(?:an?|the|additional|another|roughly\s+the)\s+)+", re.I)
 _AUXILIARIES = frozenset("has have had was were is are also then first formally".split())
 _TITLES = re.compile(r"^(?:the|president|secretary|minister|prime|vice|mr|ms|mrs|dr)\.?\s+", re.I)
