@@ -179,17 +179,19 @@ def _disagreement(
     return disputes.detect(thread, answer, own, _around(index, scored, thread), facts)
 
 
-def _claim(
-    question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[str, float]
-) -> disputes.Claim | None:
-    """The value the answer gives: the short answer's (an entity inside it for a phrase), else the actor of the asked action."""
+def _claim(question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[str, float]) -> disputes.Claim | None:
+    """The value the answer gives: its short answer's (or an entity in it), else the actor of the asked action."""
     mention = focus_mention(question, best)
     if mention is None:
         return disputes.acting(best.sentence, weights, facts)
     inside = [m for m in best.sentence.mentions if m.start < mention.end and mention.start < m.end]
     for m in sorted(inside, key=lambda m: m.label == "NP"):
         kind = disputes.kind_of(frozenset(), m)
-        found = [c for c in disputes.claims(best.sentence, kind, facts) if c.start < m.end and m.start < c.end] if kind else []
+        found = (
+            [c for c in disputes.claims(best.sentence, kind, facts) if c.start < m.end and m.start < c.end]
+            if kind
+            else []
+        )
         if found:
             return found[0]
     return None
@@ -275,14 +277,21 @@ def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: Citati
     values: list[ConflictValue] = []
     kind: disputes.Kind = "money"
     for use in rivals:
-        sentence = next((s for s in index.data.sentences if s.doc_id == use.fact.doc and s.start == use.fact.start), None)
+        sentence = next(
+            (s for s in index.data.sentences if s.doc_id == use.fact.doc and s.start == use.fact.start), None
+        )
         kind = "date" if use.fact.kind == "event" else "money" if use.fact.kind == "money" else "count"
-        found = [c for c in disputes.claims(sentence, kind) if c.value in use.value or use.value in c.value] if sentence else []
+        found = (
+            [c for c in disputes.claims(sentence, kind) if c.value in use.value or use.value in c.value]
+            if sentence
+            else []
+        )
         if sentence is None or not found:
             continue
-        n = book.cite_sentence(sentence)
-        values.append(ConflictValue(value=found[0].value, citation=n, doc_id=sentence.doc_id,
-                                    title=book.citations[n - 1].title, start=found[0].start, end=found[0].end))  # fmt: skip
+        n, value = book.cite_sentence(sentence), found[0]
+        title = book.citations[n - 1].title
+        values.append(ConflictValue(value=value.value, citation=n, doc_id=sentence.doc_id, title=title,
+                                    start=value.start, end=value.end))  # fmt: skip
     if len({v.value for v in values}) < 2:
         return []
     return [Conflict(kind=kind, thing=f"{disputes.NOUNS[kind]}: {rivals[0].label}", values=values)]

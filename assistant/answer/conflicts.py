@@ -254,7 +254,9 @@ def _with_detail(claim: Claim, facts: Sequence[Fact]) -> Claim:
 
 def _unit(claim: Claim) -> list[str]:
     """What a count counts: the head of its noun chunk ("54 nations"), or of the next one ("43 of the delegates")."""
-    chunks = sorted((m for m in claim.sentence.mentions if m.label == "NP" and m.end > claim.start), key=lambda m: m.start)
+    chunks = sorted(
+        (m for m in claim.sentence.mentions if m.label == "NP" and m.end > claim.start), key=lambda m: m.start
+    )
     for m in chunks:
         if m.start > claim.end + 12:
             break

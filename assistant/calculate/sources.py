@@ -40,31 +40,35 @@ def _value(fact: Fact) -> object:
     return None
 
 
-def rivals(facts: Sequence[Fact]) -> list[list[Fact]]:
-    """Groups of facts about one thing whose values differ between sentences (usually documents)."""
+def same_things(facts: Sequence[Fact]) -> list[list[Fact]]:
+    """Groups of facts about one thing stated in more than one sentence (usually in several documents)."""
     groups: dict[tuple[object, ...], list[Fact]] = {}
     for fact in facts:
         thing = _thing(fact)
         if thing is not None:
             groups.setdefault(thing, []).append(fact)
-    return [
-        group
-        for group in groups.values()
-        if len({_value(f) for f in group}) > 1 and len({(f.doc, f.start) for f in group}) > 1
-    ]
+    return [group for group in groups.values() if len({(f.doc, f.start) for f in group}) > 1]
+
+
+def rivals(facts: Sequence[Fact]) -> list[list[Fact]]:
+    """Groups of facts about one thing whose values differ between sentences."""
+    return [group for group in same_things(facts) if len({_value(f) for f in group}) > 1]
 
 
 def per_source(handler: Handler, facts: Sequence[Fact], outcome: Computed | Declined) -> Computed | Declined:
-    """`outcome`, or, when its inputs have rivals in another source, every source's result side by side."""
+    """`outcome`, or, when its inputs are stated by several sources, each source's result: one if they agree."""
     ids = {u.fact.id for u in outcome.uses}
-    disputed = [g for g in rivals(facts) if ids & {f.id for f in g}]
+    disputed = [g for g in same_things(facts) if ids & {f.id for f in g}]
     if not disputed:
         return outcome
+    differ = any(len({_value(f) for f in g}) > 1 for g in disputed)
     members = {f.id for g in disputed for f in g}
     docs = list(dict.fromkeys(f.doc for g in disputed for f in g))
     runs = [(doc, handler([f for f in facts if f.id not in members or f.doc == doc])) for doc in docs]
     rival_uses = [_use(f, outcome.uses) for g in disputed for f in g]
     done = [(doc, r) for doc, r in runs if isinstance(r, Computed)]
+    if not differ:
+        return done[0][1] if done and len(done) == len(runs) else outcome
     if len(done) < len(runs):
         message = phrasing.which_source([u.value for u in rival_uses], docs)
         return Declined(message=message, uses=rival_uses, rivals=rival_uses)
@@ -96,5 +100,8 @@ def _side_by_side(done: Sequence[tuple[str, Computed]]) -> Computed:
         for u in r.uses:
             uses.setdefault((u.fact.id, u.value), u)
     return Computed(
-        headline=headline, expression=expression, result=" or ".join(r.result for _, r in done), uses=list(uses.values())
+        headline=headline,
+        expression=expression,
+        result=" or ".join(r.result for _, r in done),
+        uses=list(uses.values()),
     )

@@ -406,7 +406,9 @@ def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
     precision, recall = abstention_scores([r.expected_abstain for r in results], [r.abstained for r in results])
     latencies = [r.latency_ms for r in results]
     judged = [r for r in results if r.expect_conflict is not None]
-    conflict_p, conflict_r = precision_recall([bool(r.expect_conflict) for r in judged], [r.conflicts > 0 for r in judged])
+    conflict_p, conflict_r = precision_recall(
+        [bool(r.expect_conflict) for r in judged], [r.conflicts > 0 for r in judged]
+    )
     return Summary(
         retriever=retriever, k=k, questions=len(results), passed=sum(r.passed for r in results),
         accuracy=ratio(sum(r.passed for r in results), len(results)),
