@@ -148,3 +148,24 @@ def test_the_displayed_value_drops_a_leading_article_but_keeps_a_hedge() -> None
     values = [c.value for c in disputes.claims(mentioned("An additional $2 billion, or about $3 billion.",
               ("MONEY", "An additional $2 billion"), ("MONEY", "about $3 billion")), "money")]  # fmt: skip
     assert values == ["$2 billion", "about $3 billion"]
+
+
+MINISTERIAL = CONFLICTS.parent / "ministerial"
+
+
+@pytest.mark.model
+def test_asked_about_the_private_money_a_user_is_told_the_sources_disagree_with_both_quotes(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    index = tmp_path_factory.mktemp("ministerial-index")
+    real = Assistant.load(Settings(corpus_dir=MINISTERIAL, index_dir=index, embedder="minilm"))
+    answer = real.ask("How much are private investors putting into the stockpile?")
+    [conflict] = answer.conflicts
+    assert [v.value for v in conflict.values] == ["$2 billion", "about $1.67 billion"]
+    assert len({v.doc_id for v in conflict.values}) == 2
+    assert "The sources disagree: $2 billion [1]" in answer.text
+    for v in conflict.values:
+        cited = answer.citations[v.citation - 1]
+        document = real.index.document(v.doc_id).text
+        assert document[v.start : v.end] == v.value and cited.start <= v.start and v.end <= cited.end
+        assert document[cited.start : cited.end] == cited.quote

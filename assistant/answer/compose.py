@@ -6,6 +6,7 @@ or a calculator result whose inputs are quotes; the wording around them comes fr
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from assistant.records import (
     Sentence,
 )
 
+log = logging.getLogger(__name__)
 # A short answer is a mention at most this many characters from a question word in the sentence.
 FOCUS_REACH = 200
 _CALENDAR = re.compile(
@@ -138,7 +140,11 @@ def compose(
     lines = [f"{s.sentence.text} [{book.cite_sentence(s.sentence)}]" for s in chosen]
     short = focus(question, best)
     direct = render(prompts, "direct", focus=short, statement=lines[0]) if short else lines[0]
-    found = _disagreement(question, scored, index, weights or {})
+    try:
+        found = _disagreement(question, scored, index, weights or {})
+    except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the answer itself
+        log.exception("conflict detection failed on %r; answering without it", question)
+        found = None
     conflicts = [_cite_conflict(found, book)] if found else []
     if conflicts:
         direct += "\n\n" + disagreement_line(prompts, conflicts[0])
