@@ -34,8 +34,8 @@ PLANTED = [
     ("How many jobs has the renewal programme created?", "created 1,200 jobs", "1,200", "created 1,500 jobs",
      "1,500"),
     ("How many berths does the marina have?", "has 300 berths", "300", "has 340 berths", "340"),
-    ("Who signed the marina lease?", "Moreau signed the marina lease", "Alice Moreau",
-     "Ruiz signed the marina lease", "Tomas Ruiz"),
+    ("Who signed the marina lease?", "Moreau signed the marina lease", "Mayor Alice Moreau",
+     "Ruiz signed the marina lease", "Governor Tomas Ruiz"),
     ("Which firm designed the new breakwater?", "Halden Engineering designed", "Halden Engineering",
      "Corvin Partners designed", "Corvin Partners"),
 ]  # fmt: skip
@@ -50,7 +50,7 @@ LOOK_ALIKES = [
     ("different year (count)", "In 2023, the harbour welcomed 410", "410", "In 2024, the harbour welcomed 455",
      "cruis"),
     ("different unit", "has 85 boats", "85", "has 120 members", "cooper"),
-    ("different action", "Moreau opened the maritime museum", "Alice Moreau", "Ruiz visited the maritime museum",
+    ("different action", "Moreau opened the maritime museum", "Mayor Alice Moreau", "Ruiz visited the maritime museum",
      "museum"),
     ("same value", "The seawall cost $90 million.", "$90 million", "cost $90 million, in line", "seawal"),
     ("same sentence", "round to $1.5 billion", "about $1.38 billion", "round to $1.5 billion", "pledg"),
@@ -169,3 +169,11 @@ def test_asked_about_the_private_money_a_user_is_told_the_sources_disagree_with_
         document = real.index.document(v.doc_id).text
         assert document[v.start : v.end] == v.value and cited.start <= v.start and v.end <= cited.end
         assert document[cited.start : cited.end] == cited.quote
+
+
+def test_an_actor_is_shown_as_the_phrase_it_heads_but_compared_by_its_name() -> None:
+    sentence = mentioned("Then the Smith administration launched it.", ("PERSON", "Smith"),
+                         ("NP", "the Smith administration"))  # fmt: skip
+    [found] = disputes.claims(sentence, "actor")
+    assert (found.value, found.key) == ("Smith administration", ("smith",))
+    assert sentence.text[found.start : found.end] == found.value

@@ -106,13 +106,20 @@ def claims(sentence: Sentence, kind: Kind, facts: Sequence[Fact] = ()) -> list[C
     for m in sentence.mentions:
         if m.label not in LABELS[kind]:
             continue
-        lead = len(_LEADING.match(m.text)[0]) if _LEADING.match(m.text) else 0  # type: ignore[index]
-        text = m.text[lead:].rstrip(" ,.;:")
-        key = _key(kind, text)
+        key = _key(kind, m.text)
+        shown = _phrase_of(sentence, m) if kind == "actor" else m
+        lead = len(found[0]) if (found := _LEADING.match(shown.text)) else 0
+        text = shown.text[lead:].rstrip(" ,.;:")
         if key is not None and text:
-            claim = Claim(kind, text, key, sentence, m.start + lead, m.start + lead + len(text))
+            claim = Claim(kind, text, key, sentence, shown.start + lead, shown.start + lead + len(text))
             out.append(_with_detail(claim, facts))
     return out
+
+
+def _phrase_of(sentence: Sentence, name: Mention) -> Mention:
+    """The noun phrase a name heads or qualifies ("the Biden administration"), else the name itself."""
+    around = [m for m in sentence.mentions if m.label == "NP" and m.start <= name.start and name.end <= m.end]
+    return min(around, key=lambda m: m.end - m.start, default=name)
 
 
 def anchor(weights: Mapping[str, float], answer: Claim, best: Passage) -> str | None:
