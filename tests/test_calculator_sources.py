@@ -70,3 +70,22 @@ def test_a_source_that_cannot_be_computed_makes_it_ask_which_source() -> None:
 def test_rivals_are_facts_about_one_thing_with_different_values() -> None:
     groups = rivals([*FACTS, PRIVATE, SAME_PRIVATE, OTHER_PURPOSE])
     assert [sorted(f.id for f in g) for g in groups] == [["brief-private", "brief-same", "reserve-private"]]
+
+
+def test_an_amount_tied_only_by_its_sentences_gets_its_own_result_beside_the_first() -> None:
+    from assistant.calculate.sources import with_rivals
+
+    unnamed = MoneyFact(id="brief-unnamed", doc=BRIEF, amount=Decimal("1670000000"),
+                        quote="come to about $1.67 billion")  # fmt: skip
+    facts = [*FACTS, unnamed]
+    query = understand("What is the total funding of the reserve?", facts, ALIASES)
+    first = calculate(query, facts, MARCH_1)
+    assert isinstance(first, Computed) and first.result == "$12 billion"  # the facts alone do not tie them
+
+    def handler(chosen: list[Fact]) -> Computed | Declined:
+        return calculate(query, chosen, MARCH_1) or first
+
+    both = with_rivals(handler, facts, first, {"reserve-private": unnamed})
+    assert both.result == "$12 billion or $11.67 billion"
+    assert {u.fact.id for u in both.rivals} == {"reserve-private", "brief-unnamed"}
+    assert shown(both) <= traceable(both, MARCH_1)

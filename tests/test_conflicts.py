@@ -153,22 +153,34 @@ def test_the_displayed_value_drops_a_leading_article_but_keeps_a_hedge() -> None
 MINISTERIAL = CONFLICTS.parent / "ministerial"
 
 
+@pytest.fixture(scope="module")
+def ministerial(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """The article and the follow-up brief, indexed with the real model."""
+    index = tmp_path_factory.mktemp("ministerial-index")
+    return Assistant.load(Settings(corpus_dir=MINISTERIAL, index_dir=index, embedder="minilm"))
+
+
 @pytest.mark.model
 def test_asked_about_the_private_money_a_user_is_told_the_sources_disagree_with_both_quotes(
-    tmp_path_factory: pytest.TempPathFactory,
+    ministerial: Assistant,
 ) -> None:
-    index = tmp_path_factory.mktemp("ministerial-index")
-    real = Assistant.load(Settings(corpus_dir=MINISTERIAL, index_dir=index, embedder="minilm"))
-    answer = real.ask("How much are private investors putting into the stockpile?")
+    answer = ministerial.ask("How much are private investors putting into the stockpile?")
     [conflict] = answer.conflicts
     assert [v.value for v in conflict.values] == ["$2 billion", "about $1.67 billion"]
     assert len({v.doc_id for v in conflict.values}) == 2
     assert "The sources disagree: $2 billion [1]" in answer.text
     for v in conflict.values:
         cited = answer.citations[v.citation - 1]
-        document = real.index.document(v.doc_id).text
+        document = ministerial.index.document(v.doc_id).text
         assert document[v.start : v.end] == v.value and cited.start <= v.start and v.end <= cited.end
         assert document[cited.start : cited.end] == cited.quote
+
+
+@pytest.mark.model
+def test_a_total_over_disputed_private_money_shows_each_documents_result(ministerial: Assistant) -> None:
+    answer = ministerial.ask("What is the total funding of the reserve, public and private together?")
+    assert answer.calculation is not None and " or " in answer.calculation.result
+    assert {v.value for c in answer.conflicts for v in c.values} == {"$2 billion", "about $1.67 billion"}
 
 
 def test_an_actor_is_shown_as_the_phrase_it_heads_but_compared_by_its_name() -> None:

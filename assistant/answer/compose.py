@@ -28,6 +28,7 @@ from assistant.records import (
     Fact,
     FactUse,
     Mention,
+    MoneyFact,
     Sentence,
 )
 
@@ -203,11 +204,41 @@ def _claim(question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[
     return None
 
 
+def input_rivals(uses: Sequence[FactUse], index: Index, weights: Mapping[str, float]) -> dict[str, MoneyFact]:
+    """For each amount a calculation used, the fact of another sentence that gives another value for the same thing.
+
+    The sentences tie them (as for an extractive answer) where the facts alone do not: an amount
+    whose sentence names neither contributor nor purpose.
+    """
+    found: dict[str, MoneyFact] = {}
+    positions = {(s.doc_id, s.start): p for p, s in enumerate(index.data.sentences)}
+    facts = index.data.facts
+    for use in uses:
+        where = positions.get((use.fact.doc, use.fact.start or -1))
+        if not isinstance(use.fact, MoneyFact) or where is None:
+            continue
+        key = ("$" if use.fact.currency == "USD" else None, use.fact.amount.normalize())
+        own = passage(index, where)
+        claim = next((c for c in disputes.claims(own.sentence, "money", facts) if c.key == key), None)
+        thread = disputes.anchor(weights, claim, own) if claim else None
+        if claim is None or thread is None:
+            continue
+        dispute = disputes.detect(thread, claim, own, _around(index, [], thread), facts)
+        rival = dispute.claims[1] if dispute else None
+        if rival is not None and rival.sentence.doc_id != claim.sentence.doc_id:
+            same = [f for f in facts if isinstance(f, MoneyFact) and f.doc == rival.sentence.doc_id
+                    and f.start == rival.sentence.start and (f.amount.normalize(),) == rival.key[1:]]  # fmt: skip
+            found.update({use.fact.id: same[0]} if same else {})
+    return found
+
+
 def _around(index: Index, scored: list[Scored], thread: str) -> list[disputes.Passage]:
     """The other candidates, then every statement in the corpus that uses the thread word itself."""
     layout = index.layout
     seen = [s.position for s in scored[1:]]
     more = [p for p, own in enumerate(layout.stems) if thread in own and not layout.heading[p]]
+    led = set(more)  # a sentence whose predecessor names the thread may lean on it (Passage.uses decides)
+    more += [p for p, before in enumerate(layout.previous) if before in led and not layout.heading[p]]
     return [passage(index, p) for p in dict.fromkeys(seen + more)]
 
 

@@ -105,3 +105,27 @@ def _side_by_side(done: Sequence[tuple[str, Computed]]) -> Computed:
         result=" or ".join(r.result for _, r in done),
         uses=list(uses.values()),
     )
+
+
+def with_rivals(handler: Handler, facts: Sequence[Fact], outcome: Computed, rival_of: dict[str, MoneyFact]) -> Computed:
+    """`outcome`, and beside it the result with another source's value for each input in `rival_of` (by fact id).
+
+    The other source's fact stands in for the input under the input's own contributor and purpose
+    (its sentence names them less plainly, which is why only the sentences tied the two together).
+    """
+    used = {u.fact.id: u.fact for u in outcome.uses if u.fact.id in rival_of}
+    if not used:
+        return outcome
+    stand_ins = {
+        i: rival_of[i].model_copy(update={"contributor": f.contributor, "purpose": f.purpose})
+        for i, f in used.items()
+        if isinstance(f, MoneyFact)
+    }
+    gone = {r.id for r in stand_ins.values()}
+    variant = [stand_ins.get(f.id, f) for f in facts if f.id not in gone]
+    other = handler(variant)
+    if not isinstance(other, Computed) or other.result == outcome.result:
+        return outcome
+    rivals = [*(u for u in outcome.uses if u.fact.id in stand_ins), *(u for u in other.uses if u.fact.id in gone)]
+    docs = [next(iter(used.values())).doc, next(iter(stand_ins.values())).doc]
+    return _side_by_side(list(zip(docs, (outcome, other), strict=True))).model_copy(update={"rivals": rivals})
