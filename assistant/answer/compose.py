@@ -193,7 +193,7 @@ def _claim(question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[
         return disputes.acting(best.sentence, weights, facts)
     inside = [m for m in best.sentence.mentions if m.start < mention.end and mention.start < m.end]
     for m in sorted(inside, key=lambda m: m.label == "NP"):
-        kind = disputes.kind_of(frozenset(), m)
+        kind = disputes.kind_of(m)
         found = (
             [c for c in disputes.claims(best.sentence, kind, facts) if c.start < m.end and m.start < c.end]
             if kind

@@ -23,7 +23,7 @@ from assistant.records import CountFact, Fact, Mention, MoneyFact, Sentence
 
 Kind = Literal["money", "date", "count", "actor"]
 NOUNS: dict[str, str] = {"money": "amount", "date": "date", "count": "number", "actor": "who"}
-LABELS: dict[str, frozenset[str]] = {
+LABELS: dict[Kind, frozenset[str]] = {
     "money": frozenset({"MONEY"}),
     "date": frozenset({"DATE"}),
     "count": frozenset({"CARDINAL", "QUANTITY"}),
@@ -91,13 +91,9 @@ def acting(sentence: Sentence, weights: Mapping[str, float], facts: Sequence[Fac
     return next((c for c in claims(sentence, "actor", facts) if _action(c) in weights), None)
 
 
-def kind_of(labels: frozenset[str], focus: Mention | None) -> Kind | None:
-    """The kind of value an answer gives: from the asked entity labels, else from its short answer."""
-    found = set(labels) | ({focus.label} if focus else set())
-    for kind in ("money", "date", "count", "actor"):
-        if found & LABELS[kind] and (focus is None or focus.label in LABELS[kind]):
-            return kind  # type: ignore[return-value]
-    return None
+def kind_of(mention: Mention) -> Kind | None:
+    """The kind of value an entity mention gives (MONEY -> money, PERSON -> actor, ...), if any."""
+    return next((k for k, labels in LABELS.items() if mention.label in labels), None)
 
 
 def claims(sentence: Sentence, kind: Kind, facts: Sequence[Fact] = ()) -> list[Claim]:
