@@ -21,6 +21,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.edges.conflicts_view import conflicts_html
 from assistant.edges.documents_tab import add_documents_tab
 from assistant.edges.memo import answer_memo, conversation_memo
 from assistant.errors import AssistantError, InputError
@@ -182,7 +183,7 @@ def sources_html(bot: Assistant, turn: Turn | None) -> str:
     )
     passages = [passage_html(cited_text(bot, c), c.title, c) for c in answer.citations]
     banner = f'<div class="banner {kind}">{label}</div>'
-    return f'<div class="sources">{banner}{working_html(answer)}{"".join(passages)}</div>'
+    return f'<div class="sources">{banner}{conflicts_html(answer)}{working_html(answer)}{"".join(passages)}</div>'
 
 
 # --- memos and feedback --------------------------------------------------------------------
