@@ -494,6 +494,11 @@ def serve(
         warnings.filterwarnings("ignore", message=message)
     # The Assistant is read-only once loaded, so requests from several sessions may run at once.
     app.queue(default_concurrency_limit=CONCURRENT_REQUESTS)
+    if not log.handlers:  # refusals and input errors: one line each on stderr
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
     limits = limits_for(settings or Settings(), host, takes_uploads(app))
     return app.launch(
         server_name=host,
