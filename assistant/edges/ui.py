@@ -479,6 +479,16 @@ def takes_uploads(app: gr.Blocks) -> bool:
     )
 
 
+def event_inputs(app: gr.Blocks) -> dict[str, int]:
+    """How many values each event takes, by fn_index and by "call/<api_name>" (for web_limits.EventInputs)."""
+    out: dict[str, int] = {}
+    for fn_index, fn in app.fns.items():
+        out[str(fn_index)] = len(fn.inputs)
+        if isinstance(fn.api_name, str):
+            out[f"call/{fn.api_name}"] = len(fn.inputs)
+    return out
+
+
 def serve(
     app: gr.Blocks,
     host: str = "127.0.0.1",
@@ -499,7 +509,7 @@ def serve(
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
-    limits = limits_for(settings or Settings(), host, takes_uploads(app))
+    limits = limits_for(settings or Settings(), host, takes_uploads(app), event_inputs(app))
     return app.launch(
         server_name=host,
         server_port=port,

@@ -9,6 +9,7 @@ has no upload); login attempts slowed after failures (429 with Retry-After).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 import time
@@ -68,6 +69,8 @@ class Limits:
     allowed_hosts: tuple[str, ...]
     login_free_failures: int = 3
     login_delay_seconds: float = 2.0
+    # Values each event takes: by fn_index (the queue) and by "call/<api_name>" (the REST API).
+    inputs: dict[str, int] = field(default_factory=dict)
 
 
 def allowed_hosts(host: str, extra: Iterable[str] = ()) -> tuple[str, ...]:
@@ -78,8 +81,9 @@ def allowed_hosts(host: str, extra: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.lower() for n in names if n and n not in ("0.0.0.0", "::")))
 
 
-def limits_for(settings: Settings, host: str, uploads_enabled: bool) -> Limits:
+def limits_for(settings: Settings, host: str, uploads_enabled: bool, inputs: dict[str, int] | None = None) -> Limits:
     return Limits(
+        inputs=inputs or {},
         max_request_bytes=settings.max_request_bytes,
         max_upload_bytes=settings.max_upload_bytes,
         upload_types=tuple(t.lower() if t.startswith(".") else f".{t.lower()}" for t in settings.upload_types),
@@ -97,6 +101,7 @@ def middleware(limits: Limits) -> list[Middleware]:
         Middleware(TrustedHostMiddleware, allowed_hosts=list(limits.allowed_hosts), www_redirect=False),
         Middleware(SameOriginPosts),
         Middleware(BodyLimits, limits=limits),
+        Middleware(EventInputs, limits=limits),
         Middleware(LoginThrottle, limits=limits),
     ]
 
@@ -222,30 +227,38 @@ class BodyLimits:
         if length and (not length.isdigit() or int(length) > cap):
             return await refuse(scope, receive, send, 413, f"request body over {cap} bytes refused")
         types = self._types(headers) if upload else None
-        seen, started = 0, False
+        seen, started, refused = 0, False, False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, started, refused
             message = await receive()
             if message["type"] == "http.request":
                 body = message.get("body", b"")
                 seen += len(body)
-                if seen > cap:
-                    raise Refused(413, f"request body over {cap} bytes refused")
-                if types is not None:
-                    types.feed(body)
+                try:
+                    if seen > cap:
+                        raise Refused(413, f"request body over {cap} bytes refused")
+                    if types is not None:
+                        types.feed(body)
+                except Refused as err:
+                    # Answered here: the app may catch the exception (FastAPI makes it a 400).
+                    if not started:
+                        started = refused = True
+                        await refuse(scope, receive, send, err.status, err.reason)
+                    raise
             return message
 
         async def watched(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the refusal was sent; whatever the app answers after it is dropped
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counted, watched)
-        except Refused as err:
-            if not started:
-                await refuse(scope, receive, send, err.status, err.reason)
+        except Refused:
+            pass  # already answered
 
     def _types(self, headers: Headers) -> UploadTypes | None:
         kind, options = parse_options_header(headers.get("content-type", ""))
@@ -253,6 +266,59 @@ class BodyLimits:
         if kind != b"multipart/form-data" or not boundary:
             return None  # Gradio's upload route refuses anything else itself
         return UploadTypes(boundary, self.limits.upload_types)
+
+
+class EventInputs:
+    """400 in one line for an event call with too few values, which Gradio would answer with a traceback.
+
+    Bodies reach it already capped by BodyLimits, so reading one whole is bounded.
+    """
+
+    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+        self.app, self.limits = app, limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "").rstrip("/")
+        call = path.partition("/gradio_api/")[2]
+        checked = call == "queue/join" or (call.startswith("call/") and call.count("/") == 1)
+        if scope["type"] != "http" or scope["method"] != "POST" or not self.limits.inputs or not checked:
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        problem = self.problem(call, body)
+        if problem:
+            return await refuse(scope, receive, send, 400, problem)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def problem(self, call: str, body: bytes) -> str | None:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None  # Gradio refuses it in one line itself
+        if not isinstance(payload, dict):
+            return None
+        key = str(payload.get("fn_index")) if call == "queue/join" else call
+        needed, data = self.limits.inputs.get(key), payload.get("data")
+        if needed is None:
+            return None
+        if not isinstance(data, list):
+            return f"'data' must be a list of {needed} values, not {type(data).__name__}"
+        if len(data) < needed:
+            return f"this event takes {needed} values in 'data'; got {len(data)}"
+        return None
 
 
 @dataclass
