@@ -11,10 +11,11 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pytest
+from fastapi import Body, FastAPI
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
@@ -50,6 +51,11 @@ async def login(request: Request) -> PlainTextResponse:
     form = await request.form()
     ok = form.get("password") == "right"
     return PlainTextResponse("ok" if ok else "Incorrect credentials.", status_code=200 if ok else 400)
+
+
+def join(payload: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    """A FastAPI route that reads a JSON body (FastAPI answers 400 to any exception while reading it)."""
+    return payload
 
 
 def client(limits: web_limits.Limits = LIMITS) -> TestClient:
@@ -135,6 +141,44 @@ def test_a_streamed_body_over_the_cap_is_refused_while_it_arrives() -> None:
 
     response = client().post("/", content=chunks())  # chunked: no Content-Length
     assert response.status_code == 413
+
+
+def test_a_streamed_body_is_refused_with_413_even_where_the_app_catches_the_error() -> None:
+    """FastAPI turns any exception while it reads a body into a 400; the refusal is sent first."""
+    api = FastAPI(middleware=web_limits.middleware(LIMITS))
+    api.post("/gradio_api/queue/join")(join)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"data": "'
+        for _ in range(10):
+            yield b"x" * 400
+
+    response = TestClient(api, base_url="http://127.0.0.1:7860").post(
+        "/gradio_api/queue/join", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413 and response.text == "request body over 1000 bytes refused"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "text"),
+    [
+        (b'{"data": [], "fn_index": 3}', 400, "this event takes 2 values in 'data'; got 0"),
+        (b'{"data": "q", "fn_index": 3}', 400, "'data' must be a list of 2 values, not str"),
+        (b'{"data": ["q", ""], "fn_index": 3}', 200, ""),
+        (b'{"data": [], "fn_index": 99}', 200, ""),  # an event it does not know: Gradio answers
+    ],
+)
+def test_an_event_with_too_few_values_is_refused_in_one_line(body: bytes, status: int, text: str) -> None:
+    limits = web_limits.Limits(**{**LIMITS.__dict__, "inputs": {"3": 2, "call/chat": 2}})
+    response = TestClient(
+        Starlette(
+            routes=[Route("/gradio_api/queue/join", echo, methods=["POST"])], middleware=web_limits.middleware(limits)
+        ),
+        base_url="http://127.0.0.1:7860",
+    ).post("/gradio_api/queue/join", content=body)
+    assert response.status_code == status and (not text or response.text == text)
+    if status == 200:
+        assert response.json() == {"bytes": len(body)}  # the body reaches the app unchanged
 
 
 def test_a_malformed_content_length_is_refused() -> None:
