@@ -349,7 +349,7 @@ def flood(
     )
 
 
-def floods(url: str, pid: int, report: Report, question_bytes: int, seconds: float) -> None:
+def floods(url: str, pid: int, report: Report, question_bytes: int, seconds: float, feedback: Path) -> None:
     def big_question(n: int) -> None:
         if n % 2:
             Browser(url, timeout=120).ask("x" * question_bytes)
@@ -358,7 +358,7 @@ def floods(url: str, pid: int, report: Report, question_bytes: int, seconds: flo
 
     tabs: dict[int, Browser] = {}
 
-    def feedback(n: int) -> None:
+    def like(n: int) -> None:
         tab = tabs.get(n)
         if tab is None:
             tab = tabs[n] = Browser(url, timeout=120)
@@ -366,7 +366,10 @@ def floods(url: str, pid: int, report: Report, question_bytes: int, seconds: flo
         tab.like([1, 0], "x" * 200_000 if n % 2 else True)
 
     flood(f"oversized questions ({question_bytes // 1000} KB and 10 MB)", url, pid, big_question, report, 6, seconds)
-    flood("feedback", url, pid, feedback, report, 6, seconds)
+    flood("feedback", url, pid, like, report, 6, seconds)
+    files = [p for p in feedback.parent.glob(feedback.name + "*")]
+    report.floods["feedback"]["feedback_files_mb"] = round(sum(p.stat().st_size for p in files) / MB, 1)
+    report.floods["feedback"]["feedback_records"] = sum(lines(p) for p in files)
 
 
 # --- the suites run by pytest --------------------------------------------------------------
@@ -453,7 +456,7 @@ def run(
                 chat_api_probes(url, report)
                 report.data_lost += session_probes(url, work / "feedback.jsonl", report)
             if not short:
-                floods(url, server.pid, report, question_bytes, seconds)
+                floods(url, server.pid, report, question_bytes, seconds, work / "feedback.jsonl")
             ok, _ = control(url)
             report.answers_lost += not ok
         finally:
