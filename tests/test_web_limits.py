@@ -337,3 +337,48 @@ def test_with_a_login_a_burst_of_wrong_passwords_is_slowed(tmp_path: Path) -> No
         assert codes[:3] == [400, 400, 400] and set(codes[3:]) == {429}
         right = httpx.post(f"{url}/login", data={"username": "ana", "password": "s3cret-Passw0rd"}, timeout=10)
         assert right.status_code == 429  # even the right password waits its turn
+
+
+def test_only_an_app_with_an_upload_component_takes_uploads() -> None:
+    import gradio as gr
+
+    from assistant.edges import ui
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with gr.Blocks() as plain:
+            gr.Textbox()
+        with gr.Blocks() as documents:
+            gr.File(file_types=[".txt"])
+        asyncio.set_event_loop(None)
+        gc.collect()
+    assert not ui.takes_uploads(plain) and ui.takes_uploads(documents)
+
+
+@pytest.mark.slow
+def test_a_live_app_with_an_upload_takes_allowed_files_within_the_cap(tmp_path: Path) -> None:
+    """Gradio's own upload route behind the limits: types and size from the settings."""
+    import gradio as gr
+
+    from assistant.edges import ui
+
+    settings = Settings(max_upload_bytes=100_000, upload_types=(".txt",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with gr.Blocks() as app:
+            gr.File(file_types=[".txt"])
+        port = free_port()
+        ui.serve(app, port=port, settings=settings, prevent_thread_lock=True, quiet=True)
+        asyncio.set_event_loop(None)
+        gc.collect()
+    try:
+        url = f"http://127.0.0.1:{port}/gradio_api/upload"
+        taken = httpx.post(url, files={"files": ("notes.txt", b"On May 1 the talks opened.\n")}, timeout=30)
+        assert taken.status_code == 200 and taken.json()[0].endswith("notes.txt")
+        assert httpx.post(url, files={"files": ("run.sh", b"echo")}, timeout=30).status_code == 415
+        assert httpx.post(url, files={"files": ("big.txt", b"x" * 200_000)}, timeout=30).status_code == 413
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            app.close()
+            gc.collect()
