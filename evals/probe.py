@@ -38,6 +38,7 @@ from load_test import free_port, offline_env, percentile  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 CONTROL = ("Who hosted the Critical Minerals Ministerial?", "Rubio")
 MB = 1024 * 1024
+RSS_CEILING_MB = 4096
 
 
 @dataclass
@@ -305,6 +306,9 @@ def flood(
     def sample() -> None:
         while not stop.is_set():
             peak.append(rss_mb(pid))
+            if peak[-1] > RSS_CEILING_MB:  # the machine matters more than the figure
+                print(f"flood {name}: stopped at {peak[-1]:.0f} MB", flush=True)
+                stop.set()
             time.sleep(0.25)
 
     def controller() -> None:
@@ -350,11 +354,16 @@ def flood(
 
 
 def floods(url: str, pid: int, report: Report, question_bytes: int, seconds: float, feedback: Path) -> None:
+    kept: dict[int, Browser] = {}
+
     def big_question(n: int) -> None:
-        if n % 2:
+        """Raw 10 MB bodies; big questions from fresh sessions; big questions again and again in one session."""
+        if n % 3 == 0:
+            httpx.post(url + "/gradio_api/queue/join", content=chunks(10 * MB), timeout=120)
+        elif n % 3 == 1:
             Browser(url, timeout=120).ask("x" * question_bytes)
         else:
-            httpx.post(url + "/gradio_api/queue/join", content=chunks(10 * MB), timeout=120)
+            kept.setdefault(n, Browser(url, timeout=120)).ask("x" * question_bytes)
 
     tabs: dict[int, Browser] = {}
 
