@@ -10,13 +10,10 @@ server's own limits (body sizes, uploads, hosts, headers, logins) are in `web_li
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import logging
 import re
-import shutil
 import tempfile
-import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +23,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.edges.downloads import MemoFiles
 from assistant.edges.feedback import FeedbackLog, verdict
 from assistant.edges.memo import answer_memo, conversation_memo
 from assistant.edges.web_limits import limits_for, middleware
@@ -269,40 +267,6 @@ def memos(turns: list[Turn]) -> tuple[str, str]:
     """(memo of the last answer, memo of the whole conversation), Markdown."""
     pairs = answered(turns)
     return (answer_memo(pairs[-1][1], pairs[-1][0]) if pairs else "", conversation_memo(pairs))
-
-
-class MemoFiles:
-    """Memo downloads: one folder per session, rewritten on every answer; folders older than `ttl` are removed."""
-
-    def __init__(self, folder: Path, ttl: float, clock: Any = time.time) -> None:
-        self.folder, self.ttl, self.clock = folder, ttl, clock
-        self._swept = 0.0
-
-    def write(self, session: str, name: str, text: str) -> str | None:
-        """Write `text` for the download button; None when there is nothing yet."""
-        self.sweep()
-        if not text:
-            return None
-        folder = self.folder / hashlib.sha256(session.encode("utf-8", "replace")).hexdigest()[:20]
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_text(text, encoding="utf-8", errors="replace")
-        return str(path)
-
-    def sweep(self, force: bool = False) -> int:
-        """Remove session folders untouched for `ttl` seconds (at most once a minute); how many went."""
-        now = self.clock()
-        if not force and now - self._swept < 60:
-            return 0
-        self._swept, removed = now, 0
-        for folder in self.folder.glob("*"):
-            try:
-                if now - folder.stat().st_mtime > self.ttl:
-                    shutil.rmtree(folder)
-                    removed += 1
-            except OSError:
-                continue  # removed meanwhile by another request
-        return removed
 
 
 def feedback_record(turns: list[Turn], index: object, liked: object) -> dict[str, Any] | None:
