@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 GRADIO_ANALYTICS_ENABLED=False
 
-.PHONY: run test install ingest lint bench clean
+.PHONY: run test install ingest lint bench probe clean
 
 $(STAMP): requirements.lock.txt requirements-models.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 2; }
@@ -36,6 +36,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python evals/bench.py
+
+# The hardening probes (issue 11): web checks against a live server, floods, browser, fault table, corpus oddities.
+probe: $(STAMP)
+	$(BIN)/python evals/probe.py --json evals/out/probe.json
 
 clean:
 	rm -rf $(VENV) index/build-* index/CURRENT

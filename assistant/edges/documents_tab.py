@@ -150,7 +150,7 @@ class Handlers:
     def __init__(self, bot: Assistant) -> None:
         self.bot, self.reindexer = bot, Reindexer(bot)
         self.docs = bot.settings.corpus_dir / "docs"
-        self.limit = bot.settings.max_upload_mb * 1_000_000
+        self.limit = bot.settings.max_upload_bytes
 
     def view(self) -> tuple[str, Any]:
         """The table and the choices of the removal list."""
@@ -196,8 +196,9 @@ def add_documents_tab(app: gr.Blocks, bot: Assistant) -> gr.Tab:
         return handlers.remove(name, progress)
 
     with gr.Tab("Documents", id="documents", elem_id="documents-tab") as tab:
+        cap_mb = bot.settings.max_upload_bytes // 2**20
         gr.Markdown(
-            f"Drop files here to add them to the corpus ({', '.join(ALLOWED)}; up to {bot.settings.max_upload_mb} MB"
+            f"Drop files here to add them to the corpus ({', '.join(ALLOWED)}; up to {cap_mb} MB"
             " each). Only new documents are embedded; answers come from the previous index until it is done."
         )
         # No `file_types`: Gradio would refuse a whole batch for one wrong file; the handler refuses it alone.
