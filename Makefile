@@ -15,7 +15,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 GRADIO
 # "<what> in 12.3 s": the stage lines of a first run
 elapsed = awk -v s=$$start -v e=$$EPOCHREALTIME 'BEGIN { printf "%.1f", e - s }'
 
-.PHONY: run test install install-dev lock check-lock ingest lint bench clean
+.PHONY: run test install install-dev lock check-lock ingest lint bench probe clean
 
 # uv itself, from PyPI by hash (requirements-uv.txt), into a git-ignored folder
 $(UV): requirements-uv.txt
@@ -65,6 +65,10 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python evals/bench.py
+
+# The hardening probes (issue 11): web checks against a live server, floods, browser, fault table, corpus oddities.
+probe: install-dev
+	$(BIN)/python evals/probe.py --json evals/out/probe.json
 
 clean:
 	rm -rf $(VENV) index/build-* index/CURRENT

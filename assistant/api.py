@@ -12,7 +12,15 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer.compose import Scored, compose, compose_calculation, focus, is_heading, states_date
+from assistant.answer.compose import (
+    Scored,
+    compose,
+    compose_calculation,
+    focus,
+    input_rivals,
+    is_heading,
+    states_date,
+)
 from assistant.answer.scorer import Scorer, load_scorer
 from assistant.calculate.understanding import Query
 from assistant.config import Settings, load_settings
@@ -157,10 +165,12 @@ class Assistant:
         if scored and query.text != text:
             scored = self._with_original(scored, text)
         s = self.settings
+        weights = {t: self.lexicon.idf(t) for t in self.lexicon.query_terms(query.text)}
         extractive = compose(
-            text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio
-        )
-        answer = self._with_calculation(text, query, scored, extractive, today)
+            text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio,
+            weights,
+        )  # fmt: skip
+        answer = self._with_calculation(text, query, scored, extractive, today, weights)
         return answer.model_copy(
             update={"resolved_question": query.text if query.text != text else None, "as_of": today}
         )
@@ -176,8 +186,9 @@ class Assistant:
             return Query(question=text, text=text)
 
     def _with_calculation(
-        self, text: str, query: Query, scored: list[Scored], extractive: Answer, today: dt.date
-    ) -> Answer:
+        self, text: str, query: Query, scored: list[Scored], extractive: Answer, today: dt.date,
+        weights: dict[str, float],
+    ) -> Answer:  # fmt: skip
         """The calculator's answer where the question asks for arithmetic the sentences do not state outright.
 
         A calculation that cannot be done never replaces an extractive answer; its refusal is
@@ -198,7 +209,7 @@ class Assistant:
             return extractive
         prompts = self.settings.prompts_dir
         if isinstance(outcome, Computed) and arithmetic and self._relevant(outcome, scored):
-            return compose_calculation(text, outcome, self.index, prompts)
+            return compose_calculation(text, self._beside_rivals(query, outcome, today, weights), self.index, prompts)
         if isinstance(outcome, Declined) and extractive.abstained and query.intent is not None:
             related = next((c.sentence for c in scored if not is_heading(self.index, c.position)), None)
             return compose_calculation(
@@ -209,6 +220,21 @@ class Assistant:
                 related if scored and scored[0].score >= RELATED_ABOVE * self._threshold() else None,
             )
         return extractive
+
+    def _beside_rivals(self, query: Query, outcome: Computed, today: dt.date, weights: dict[str, float]) -> Computed:
+        """The calculation, and beside it the result with another document's value for an input they disagree on."""
+        from assistant.calculate.calculator import calculate
+        from assistant.calculate.sources import with_rivals
+
+        if outcome.rivals:
+            return outcome  # the facts themselves already disagreed: every source's result is shown
+        try:
+            rivals = input_rivals(outcome.uses, self.index, weights)
+            handler = lambda facts: calculate(query, facts, today) or outcome  # noqa: E731
+            return with_rivals(handler, self.index.data.facts, outcome, rivals) if rivals else outcome
+        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the calculation
+            log.exception("rival inputs failed for %r; showing the calculation alone", query.question)
+            return outcome
 
     def _with_original(self, scored: list[Scored], original: str) -> list[Scored]:
         """A follow-up's sentences scored for the rewritten question, or for the words as asked if they

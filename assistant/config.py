@@ -30,6 +30,28 @@ class Settings(BaseSettings):
     abstain_below: float | None = Field(default=None, ge=0.0, le=1.0)
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     embedder: Literal["minilm", "fake"] = "minilm"
+    # --- the web server's limits (assistant/edges/web_limits.py, assistant/edges/ui.py) ---
+    # Largest request body; bigger ones get 413 before anything parses them.
+    max_request_bytes: int = Field(default=256 * 1024, ge=1024)
+    # Largest upload through /gradio_api/upload (the document upload), and the file types it takes;
+    # uploads are refused outright when the app has no upload component.
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    upload_types: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+    # One session's history: turns kept, and characters over all its questions and answers.
+    max_history_turns: int = Field(default=50, ge=1)
+    max_history_chars: int = Field(default=200_000, ge=1000)
+    # Feedback: the largest JSONL record, records per session per minute, and file rotation.
+    max_feedback_bytes: int = Field(default=32 * 1024, ge=1024)
+    feedback_per_minute: int = Field(default=20, ge=1)
+    feedback_file_bytes: int = Field(default=10 * 1024 * 1024, ge=64 * 1024)
+    feedback_backups: int = Field(default=5, ge=1)
+    # Memo downloads (and Gradio's cached copies of them) are deleted after this many seconds.
+    memo_ttl_seconds: int = Field(default=3600, ge=60)
+    # With a login: failures allowed before each further attempt waits, and the first wait (doubling, max 60 s).
+    login_free_failures: int = Field(default=3, ge=1)
+    login_delay_seconds: float = Field(default=2.0, gt=0)
+    # Host names the server answers to, besides 127.0.0.1, localhost, ::1 and the --host it binds.
+    allowed_hosts: tuple[str, ...] = ()
 
 
 def load_settings(**given: object) -> Settings:

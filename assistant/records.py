@@ -226,8 +226,30 @@ class Calculation(Record):
     inputs: list[CalcInput]
 
 
+class ConflictValue(Record):
+    """One source's value for a disputed thing: `document.text[start:end] == value`, inside citation `citation`."""
+
+    value: str
+    citation: int
+    doc_id: str
+    title: str
+    start: int
+    end: int
+
+
+class Conflict(Record):
+    """Sources that give different values for the same thing (an amount, a date, a count, an actor)."""
+
+    kind: Literal["money", "date", "count", "actor"]
+    thing: str
+    values: list[ConflictValue]
+
+
 class Answer(Record):
-    """What `Assistant.ask` returns: markdown text with [n] markers and the citations they map to."""
+    """What `Assistant.ask` returns: markdown text with [n] markers and the citations they map to.
+
+    `conflicts` lists the things the cited sources disagree on, each value with its citation.
+    """
 
     question: str
     text: str
@@ -236,6 +258,7 @@ class Answer(Record):
     calculation: Calculation | None = None
     resolved_question: str | None = None
     as_of: dt.date | None = None
+    conflicts: list[Conflict] = []
 
 
 # --- calculator output (before citation numbers are assigned) ----------------------------
@@ -260,6 +283,7 @@ class Computed(Record):
     expression: str
     result: str
     uses: list[FactUse]
+    rivals: list[FactUse] = []  # inputs the sources disagree on: each source's value, computed separately
 
 
 class Declined(Record):
@@ -267,3 +291,4 @@ class Declined(Record):
 
     message: str
     uses: list[FactUse] = []
+    rivals: list[FactUse] = []  # inputs the sources disagree on, when the message asks which source to use

@@ -75,8 +75,18 @@ def write_docx(paragraphs: list[str], path: Path, title: str) -> None:
     document.core_properties.title = title
     document.add_heading(paragraphs[0], level=0)
     for paragraph in paragraphs[1:]:
-        document.add_paragraph(paragraph)
+        if is_heading(paragraph):  # section headings keep their Word style, as an author would set them
+            document.add_heading(paragraph, level=1)
+        else:
+            document.add_paragraph(paragraph)
     document.save(str(path))
+
+
+def is_heading(paragraph: str) -> bool:
+    """A short line without a closing full stop or colon, and not a byline: how the plain-text sources
+    write their headings."""
+    line = paragraph.strip()
+    return len(line) <= 90 and not line.endswith((".", ":")) and not line.lower().startswith("by ")
 
 
 def pdf_page(paragraphs: list[str], placed: list[list[tuple[int, int]]], evidence: str) -> int | None:

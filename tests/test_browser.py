@@ -36,6 +36,7 @@ SCRIPT_DOC = (
     "Field notes\n\nThe cobalt refinery memo reads <script>window.__pwned=1</script> and "
     '<img src=x onerror="window.__pwned=2"> in its margin.\n'
 )
+LINK_DOC = "Harbour memo\n\nThe harbour memo footer links [pixel](http://evil.example/p.png) and **bold** text.\n"
 SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot.png"
 TIMEOUT_MS = 20_000
 
@@ -69,6 +70,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(PROJECT_ROOT / "corpus", root / "corpus")
     (root / "corpus" / "docs" / "field-notes.txt").write_text(SCRIPT_DOC, encoding="utf-8")
+    (root / "corpus" / "docs" / "harbour-memo.txt").write_text(LINK_DOC, encoding="utf-8")
     # The scorer is fitted on real cosines; with the fake embedder's, its probabilities are low, so the
     # threshold is lowered: these tests are about the page, not abstention.
     settings = Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index", abstain_below=0.02)
@@ -181,3 +183,32 @@ def test_bad_today_date_shows_a_message_in_the_chat(page: Any) -> None:
     page.locator("#today input").fill("March 1st")
     message = ask(page, "When is the memorandum of understanding with Japan and the EU due?")
     expect(message).to_contain_text("not a date: use YYYY-MM-DD")
+
+
+def outside_requests(page: Any) -> list[str]:
+    """Every request the page makes to anything but the app's own origin, recorded (and aborted)."""
+    seen: list[str] = []
+
+    def record(route: Any) -> None:
+        seen.append(route.request.url)
+        route.abort()
+
+    page.route(lambda address: not address.startswith("http://127.0.0.1:"), record)
+    return seen
+
+
+def test_markdown_in_a_document_is_shown_verbatim_not_as_a_link(page: Any) -> None:
+    expect = need_browser().expect
+    message = ask(page, "What does the harbour memo footer link?")
+    expect(message).to_contain_text("[pixel](http://evil.example/p.png) and **bold** text")
+    assert page.locator("#chat a[href*='evil'], #chat img[src*='evil'], #chat strong:has-text('bold')").count() == 0
+    expect(page.locator("#sources")).to_contain_text("[pixel](http://evil.example/p.png)")
+
+
+def test_a_markdown_image_typed_by_a_user_is_not_fetched(page: Any) -> None:
+    expect = need_browser().expect
+    seen = outside_requests(page)
+    ask(page, "![x](http://evil.example/p.png) who hosted the ministerial?")
+    expect(page.locator('[data-testid="user"]').first).to_contain_text("![x](http://evil.example/p.png)")
+    assert page.locator("#chat img[src*='evil']").count() == 0
+    assert [u for u in seen if "evil.example" in u] == []

@@ -178,3 +178,17 @@ def test_a_broken_alias_table_is_reported_by_ingest_refused_by_strict_and_ask_st
     answer = invoke(fake_settings, "ask", "How many nations attended the ministerial?")
     assert answer.exit_code == 0 and "[1]" in answer.output
     assert any("aliases.yaml" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+
+
+def test_render_answer_lists_each_disagreement_with_its_offsets() -> None:
+    from assistant.edges.cli import render_answer
+    from assistant.records import Answer, Conflict, ConflictValue
+
+    conflict = Conflict(kind="count", thing="number: cranes", values=[
+        ConflictValue(value="18", citation=1, doc_id="report", title="Report", start=40, end=42),
+        ConflictValue(value="22", citation=2, doc_id="review", title="Review", start=70, end=72),
+    ])  # fmt: skip
+    shown = render_answer(Answer(question="q", text="18 cranes [1].", conflicts=[conflict]))
+    assert shown.splitlines()[-1] == (
+        "! sources disagree (number: cranes): [1] 18 (report, chars 40-42) vs [2] 22 (review, chars 70-72)"
+    )

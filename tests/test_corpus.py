@@ -242,6 +242,7 @@ def test_odd_entries_are_skipped_with_a_reason_by_default(tmp_path: Path, kind: 
         ("Déclaration conjointe.txt", r"Declaration-conjointe-[0-9a-f]{6}"),
         ("共同声明.txt", r"document-[0-9a-f]{6}"),
         ("x" * 200 + ".txt", r"x{73}-[0-9a-f]{6}"),
+        ("y" * 250 + ".txt", r"y{73}-[0-9a-f]{6}"),  # its sidecar name would be over 255 bytes
         ("plain-name_1.txt", r"plain-name_1"),
     ],
 )

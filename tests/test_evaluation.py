@@ -21,7 +21,7 @@ from assistant.edges.evaluation import (
     summarize,
 )
 from assistant.errors import CorpusError, InputError
-from assistant.records import Answer, Citation
+from assistant.records import Answer, Citation, Conflict, ConflictValue
 
 TEXT = "The reserve is backed by $10 billion from the bank. An additional $2 billion comes from the private sector."
 TEXTS = {"doc": TEXT}
@@ -267,7 +267,8 @@ def test_suites_resolve_paths_against_their_file_and_default_the_questions(tmp_p
     assert (shipped.corpus, shipped.questions_file) == (tmp_path / "c", tmp_path / "q.jsonl")
     assert later.questions_file == tmp_path / "later-corpus" / "questions.jsonl"
     assert shipped.minimums() == {"accuracy": 0.0, "hasans_accuracy": 0.0, "noans_accuracy": 0.0,
-                                  "citation_validity": 0.0}  # fmt: skip
+                                  "citation_validity": 0.0, "conflict_precision": 0.0,
+                                  "conflict_recall": 0.0}  # fmt: skip
     assert [s.name for s in load_suites(path, only=["later"])] == ["later"]
 
 
@@ -321,3 +322,56 @@ def test_eval_suite_only_runs_the_named_suites(tmp_path: Path, corpus_copy: Path
     assert result.exit_code == 0, result.output
     assert "| shipped |" in result.output and "later" not in result.output
     assert (tmp_path / "idx" / "shipped").is_dir()
+
+
+# --- conflicts ---------------------------------------------------------------------------------------
+
+DISPUTE = Conflict(kind="money", thing="amount: private", values=[
+    ConflictValue(value="$10 billion", citation=1, doc_id="doc", title="Doc", start=25, end=36),
+    ConflictValue(value="$2 billion", citation=2, doc_id="doc", title="Doc", start=66, end=76),
+])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("expect", "conflicts", "reasons"),
+    [
+        (True, [DISPUTE], []),
+        (True, [], ["no disagreement reported between the sources"]),
+        (False, [], []),
+        (False, [DISPUTE], ["reported a disagreement that is none: $10 billion; $2 billion"]),
+        (None, [DISPUTE], []),  # the item does not judge conflicts
+    ],
+)
+def test_expect_conflict_judges_whether_the_answer_reports_a_disagreement(
+    expect: bool | None, conflicts: list[Conflict], reasons: list[str]
+) -> None:
+    item = ITEM.model_copy(update={"expect_conflict": expect})
+    assert score(item, GOOD.model_copy(update={"conflicts": conflicts}), TEXTS) == reasons
+
+
+def judged(expected: bool | None, reported: bool) -> ItemResult:
+    return result(False, True).model_copy(update={"expect_conflict": expected, "conflicts": int(reported)})
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "precision", "recall", "n"),
+    [
+        # (expect_conflict, reported) per item
+        ([(True, True), (True, False), (False, False), (False, True)], 0.5, 0.5, 4),
+        ([(True, True), (False, False), (None, True)], 1.0, 1.0, 2),  # an item without expect_conflict is not counted
+        ([(None, True)], 1.0, 1.0, 0),
+    ],
+)
+def test_conflict_precision_and_recall_count_the_judged_items(
+    outcomes: list[tuple[bool | None, bool]], precision: float, recall: float, n: int
+) -> None:
+    summary = summarize([judged(e, r) for e, r in outcomes], k=5, retriever="hybrid")
+    assert (summary.conflict_precision, summary.conflict_recall, summary.conflict_questions) == (precision, recall, n)
+
+
+def test_the_conflicts_suite_gates_precision_and_recall() -> None:
+    suites = load_suites(Path(__file__).resolve().parent.parent / "evals" / "suites.yaml", ["conflicts"])
+    minimums = suites[0].minimums()
+    assert minimums["conflict_precision"] and minimums["conflict_recall"]
+    items = load_questions(suites[0].questions_file)
+    assert sum(i.expect_conflict is True for i in items) >= 8 and sum(i.expect_conflict is False for i in items) >= 8

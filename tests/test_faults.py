@@ -7,6 +7,7 @@ ingestion is killed with SIGKILL at random points and the previous index must st
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
@@ -245,6 +246,25 @@ def current_points_outside(index_dir: Path) -> None:
     (index_dir / "CURRENT").write_text("../../etc\n", "utf-8")
 
 
+def corpus_json_of_the_wrong_shape(index_dir: Path) -> None:
+    """corpus.json replaced by valid JSON of another shape, with the manifest's checksum updated to match."""
+    build = live_build(index_dir)
+    assert build is not None
+    data = json.dumps({"documents": [{"doc_id": 7}], "sentences": "none"}).encode()
+    (build / "corpus.json").write_bytes(data)
+    digest = __import__("hashlib").sha256(data).hexdigest()
+    build_file("manifest.json", manifest_edit(lambda m: m["files"].update({"corpus.json": digest})))(index_dir)
+
+
+def current_is_a_folder(index_dir: Path) -> None:
+    (index_dir / "CURRENT").unlink()
+    (index_dir / "CURRENT").mkdir()
+
+
+def current_not_utf8(index_dir: Path) -> None:
+    (index_dir / "CURRENT").write_bytes(b"build-\xff\xfe\n")
+
+
 INDEX_FAULTS = {
     "truncated FAISS file": (build_file(FAISS_FILE, lambda d: d[: len(d) // 2]), f"index file {FAISS_FILE} is corrupt"),
     "corrupted FAISS file": (build_file(FAISS_FILE, flip), f"index file {FAISS_FILE} is corrupt"),
@@ -267,6 +287,10 @@ INDEX_FAULTS = {
     ),
     "manifest not listing a file": (unlisted_and_truncated, f"index file {FAISS_FILE} is not in the manifest"),
     "garbage manifest": (build_file("manifest.json", lambda d: b"{not json"), "unreadable manifest"),
+    "manifest that is a JSON list": (build_file("manifest.json", lambda d: b"[1, 2]"), "unreadable manifest"),
+    "corpus.json of the wrong shape": (corpus_json_of_the_wrong_shape, "index file corpus.json is corrupt"),
+    "CURRENT that is a folder": (current_is_a_folder, "no index in"),
+    "CURRENT that is not UTF-8": (current_not_utf8, "no index in"),
     "missing manifest": (build_file("manifest.json", lambda d: None), "unreadable manifest"),
     "missing CURRENT": (remove_current, "no index in"),
     "missing build folder": (remove_build, "no index in"),
@@ -295,7 +319,10 @@ def test_a_damaged_index_is_never_loaded_as_is(site: Settings, fault: str) -> No
         load_index(site.index_dir)
 
 
-@pytest.mark.parametrize("fault", sorted(INDEX_FAULTS))
+NOT_OURS = {"CURRENT that is a folder"}  # nothing the project did not create is replaced: refused instead
+
+
+@pytest.mark.parametrize("fault", sorted(set(INDEX_FAULTS) - NOT_OURS))
 def test_a_damaged_index_is_rebuilt_and_answers_correctly(site: Settings, fault: str) -> None:
     damage, _ = INDEX_FAULTS[fault]
     damage(site.index_dir)
@@ -304,6 +331,43 @@ def test_a_damaged_index_is_rebuilt_and_answers_correctly(site: Settings, fault:
     data = json.loads(result.output)
     assert "March 6, 2026" in data["text"]
     answers_japan_correctly(site)
+
+
+def test_a_current_that_is_a_folder_is_refused_by_name_and_left_alone(site: Settings) -> None:
+    current_is_a_folder(site.index_dir)
+    (site.index_dir / "CURRENT" / "notes.txt").write_text("mine", "utf-8")
+    result = cli(site, "ask", JAPAN)
+    assert result.exit_code == 3 and result.output.count("\n") == 1, result.output
+    assert "CURRENT is not the index's pointer file" in result.output and "Traceback" not in result.output
+    assert (site.index_dir / "CURRENT" / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_an_index_path_that_is_a_file_is_refused_by_name_and_left_alone(site: Settings, tmp_path: Path) -> None:
+    target = tmp_path / "not-a-folder"
+    target.write_text("mine", "utf-8")
+    result = runner.invoke(app, ["ask", JAPAN, "--corpus", str(site.corpus_dir), "--index", str(target)])
+    assert result.exit_code == 3 and result.output.count("\n") == 1, result.output
+    assert "is a file, not an index folder" in result.output
+    assert target.read_text("utf-8") == "mine"
+
+
+@pytest.mark.parametrize("errno_", [errno.EROFS, errno.ENOSPC], ids=["read-only disk", "full disk"])
+def test_a_disk_that_cannot_take_a_new_build_keeps_the_old_one_answering_with_one_warning(
+    site: Settings, errno_: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (site.corpus_dir / "docs" / "note.txt").write_text("The Harbour Talks open in May.\n", "utf-8")  # now stale
+
+    def refuse(build: Path) -> None:
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr("assistant.ingest.index._new_build_folder", refuse)
+    before = snapshot(site.index_dir)
+    with caplog.at_level("WARNING"):
+        bot = Assistant.load(site)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and os.strerror(errno_) in warnings[0], warnings
+    assert "March 6, 2026" in bot.ask(JAPAN, today=__import__("datetime").date(2026, 3, 1)).text
+    assert snapshot(site.index_dir) == before
 
 
 # --- SIGKILL during ingestion --------------------------------------------------------------

@@ -107,3 +107,18 @@ def test_conversation_with_different_dates_dates_each_answer() -> None:
 
 def test_empty_conversation_gives_empty_memo() -> None:
     assert conversation_memo([]) == ""
+
+
+def test_the_memo_keeps_a_disagreement_with_footnotes_and_titles() -> None:
+    from assistant.records import Conflict, ConflictValue
+
+    other = Citation(n=2, doc_id="brief", title="Follow-up brief", quote="about $8 billion", start=10, end=26)
+    conflict = Conflict(kind="money", thing="amount: bank", values=[
+        ConflictValue(value="$10 billion", citation=2, doc_id="minerals", title=TITLE, start=2010, end=2021),
+        ConflictValue(value="about $8 billion", citation=3, doc_id="brief", title="Follow-up brief", start=10, end=26),
+    ])  # fmt: skip
+    disputed = answer("It is $10 billion [1].", [HOST, EXIM, other.model_copy(update={"n": 3})], conflicts=[conflict])
+    memo = answer_memo(disputed)
+    line = (f"> **The sources disagree** (amount: bank): $10 billion [^2] (*{TITLE}*); "
+            "about $8 billion [^3] (*Follow-up brief*).")  # fmt: skip
+    assert line in memo

@@ -7,6 +7,7 @@ import gc
 import json
 import shutil
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import gradio as gr  # noqa: E402
@@ -137,7 +138,84 @@ def test_user_input_is_escaped_in_the_chat(bot: Assistant) -> None:
 
 def test_document_script_is_escaped_in_the_chat(bot: Assistant) -> None:
     text = ui.message_markdown(ask(bot, SCRIPT_Q)[-1])
-    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in text and "<script" not in text
+    assert "&lt;script&gt;window.\\_\\_pwned=1&lt;/script&gt;" in text and "<script" not in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("[pixel](http://evil.example/p)", "\\[pixel\\](http\\://evil.example/p)"),
+        ("![x](http://evil.example/p.png)", "\\!\\[x\\](http\\://evil.example/p.png)"),
+        ("**bold** _it_ `code` ~~s~~ # h | t", "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\# h \\| t"),
+        ("see https://evil.example", "see https\\://evil.example"),
+        ("<b>&amp;</b>", "&lt;b&gt;&amp;amp;&lt;/b&gt;"),
+    ],
+)
+def test_markdown_and_html_are_escaped_for_the_chat(typed: str, shown: str) -> None:
+    """Links, images, emphasis, autolinks and tags show as the characters they are."""
+    assert ui.md(typed) == shown
+
+
+def test_a_markdown_link_in_a_document_is_shown_as_text(tmp_path: Path) -> None:
+    (tmp_path / "corpus" / "docs").mkdir(parents=True)
+    doc = "Talks\n\nThe Harbour Talks opened on May 1, 2027 [pixel](http://evil.example/p.png) in Lisbon.\n"
+    (tmp_path / "corpus" / "docs" / "talks.txt").write_text(doc, encoding="utf-8")
+    settings = Settings(embedder="fake", corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", abstain_below=0)
+    turn = ui.respond(Assistant.load(settings), "When did the Harbour Talks open?", DAY, [])[-1]
+    text = ui.message_markdown(turn)
+    assert "\\[pixel\\](http\\://evil.example/p.png)" in text and "[pixel](" not in text
+    assert "[pixel](http://evil.example/p.png)" in ui.api_chat(
+        Assistant.load(settings), "When did the Harbour Talks open?"
+    )
+
+
+def test_a_markdown_image_typed_by_the_user_is_not_an_image(bot: Assistant) -> None:
+    messages = ui.chat_messages(ask(bot, "![x](http://evil.example/p.png) who hosted it?"))
+    assert "![" not in messages[0]["content"] and "](http:" not in messages[0]["content"]
+
+
+# --- limits on what a session keeps --------------------------------------------------------
+
+
+def test_an_overlong_question_is_refused_before_it_is_stored(bot: Assistant) -> None:
+    turns = ui.respond(bot, "x" * 5_000_000, DAY, [])
+    assert turns[-1].error is not None and "5000000 characters long; the maximum is 1000" in turns[-1].error
+    assert len(turns[-1].question) < 300 and ui.history(turns) == []
+
+
+@pytest.mark.parametrize("message", [5, None, ["q"], {"text": "q"}, b"q"])
+def test_a_question_that_is_not_text_is_a_chat_message(bot: Assistant, message: object) -> None:
+    turn = ui.respond(bot, message, DAY, [])[-1]
+    assert turn.error is not None and "the question must be text" in turn.error
+
+
+def test_history_keeps_at_most_the_turn_cap(bot: Assistant) -> None:
+    small = bot.settings.model_copy(update={"max_history_turns": 2})
+    turns = [ui.Turn(f"q{n}", error="e") for n in range(5)]
+    assert [t.question for t in ui.capped(turns, small)] == ["q3", "q4"]
+
+
+def test_history_keeps_at_most_the_character_cap(bot: Assistant) -> None:
+    small = bot.settings.model_copy(update={"max_history_chars": 1000})
+    turns = [ui.Turn("q" * 400, error="e") for _ in range(5)]
+    assert len(ui.capped(turns, small)) == 2
+    assert len(ui.capped([ui.Turn("q" * 5000, error="e")], small)) == 1  # the newest always stays
+
+
+@pytest.mark.parametrize(
+    ("today", "message"),
+    [(5, "“today” must be text, not int"), ("x" * 5_000_000, "which is not a date"), ([1], "must be text")],
+)
+def test_chat_endpoint_refuses_bad_today_in_one_short_line(bot: Assistant, today: object, message: str) -> None:
+    with pytest.raises(gr.Error) as caught:
+        ui.api_chat(bot, HOST_Q, today)
+    assert message in str(caught.value) and len(str(caught.value)) < 300 and "\n" not in str(caught.value)
+    assert caught.value.print_exception is False  # no traceback on the server's stderr
+
+
+def test_chat_endpoint_refuses_a_question_that_is_not_text(bot: Assistant) -> None:
+    with pytest.raises(gr.Error, match="the question must be text, not int"):
+        ui.api_chat(bot, 12, "")
 
 
 def test_document_script_is_escaped_in_the_sources_panel(bot: Assistant) -> None:
@@ -182,22 +260,106 @@ def test_memos_cover_last_answer_and_whole_conversation(bot: Assistant) -> None:
 
 
 def test_memo_file_is_written_for_download(tmp_path: Path) -> None:
-    path = ui.memo_file(tmp_path, "answer-memo.md", "# memo\n")
+    files = ui.MemoFiles(tmp_path, ttl=3600)
+    path = files.write("session-1", "answer-memo.md", "# memo\n")
     assert path is not None and Path(path).read_text(encoding="utf-8") == "# memo\n"
-    assert ui.memo_file(tmp_path, "answer-memo.md", "") is None
+    assert files.write("session-1", "answer-memo.md", "") is None
 
 
-def test_feedback_is_appended_as_jsonl(bot: Assistant, tmp_path: Path) -> None:
+def test_a_sessions_memo_file_is_rewritten_not_multiplied(tmp_path: Path) -> None:
+    files = ui.MemoFiles(tmp_path, ttl=3600)
+    first = files.write("session-1", "answer-memo.md", "# one\n")
+    second = files.write("session-1", "answer-memo.md", "# two\n")
+    assert first == second and len(list(tmp_path.rglob("*.md"))) == 1
+
+
+def test_memo_files_older_than_the_ttl_are_removed(tmp_path: Path) -> None:
+    now = [1000.0]
+    files = ui.MemoFiles(tmp_path, ttl=60, clock=lambda: now[0])
+    path = files.write("session-1", "answer-memo.md", "# memo\n")
+    assert path is not None
+    now[0] = Path(path).parent.stat().st_mtime + 61
+    assert files.sweep(force=True) == 1 and not Path(path).exists()
+
+
+def test_a_lone_surrogate_in_a_question_does_not_break_the_memo(bot: Assistant, tmp_path: Path) -> None:
+    turns = ask(bot, "Who hosted the Critical Minerals Ministerial?\ud800")
+    assert turns[-1].answer is not None and "\ud800" not in turns[-1].question
+    last, _ = ui.memos(turns)
+    assert ui.MemoFiles(tmp_path, ttl=60).write("s", "answer-memo.md", last) is not None
+
+
+@pytest.fixture
+def feedback_log() -> Iterator[Callable[..., ui.FeedbackLog]]:
+    """FeedbackLog(path, Settings(**limits)), closed after the test."""
+    made: list[ui.FeedbackLog] = []
+
+    def make(path: Path, **limits: int) -> ui.FeedbackLog:
+        made.append(ui.FeedbackLog(path, Settings(**limits)))  # type: ignore[arg-type]
+        return made[-1]
+
+    yield make
+    for log in made:
+        log.close()
+
+
+def test_feedback_is_appended_as_jsonl(
+    bot: Assistant, tmp_path: Path, feedback_log: Callable[..., ui.FeedbackLog]
+) -> None:
     turns = ask(bot, HOST_Q, FOLLOW_UP)
     path = tmp_path / "fb" / "feedback.jsonl"
-    for index, liked in ((1, True), (3, False)):
+    log = feedback_log(path)
+    for index, liked in ((1, True), (3, "Dislike")):
         record = ui.feedback_record(turns, index, liked)
         assert record is not None
-        ui.append_feedback(path, record)
+        assert log.add("session-1", record) is None
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [(r["question"], r["verdict"]) for r in lines] == [(HOST_Q, "up"), (FOLLOW_UP, "down")]
     assert lines[0]["citations"][0]["quote"].startswith("On February 4, 2026") and lines[0]["time"]
     assert "Marco Rubio" in lines[0]["answer"]
+
+
+@pytest.mark.parametrize("liked", ["x" * 1_000_000, {"a": 1}, None, 1, "LIKE"])
+def test_a_verdict_outside_the_fixed_set_writes_nothing(bot: Assistant, liked: object) -> None:
+    assert ui.feedback_record(ask(bot, HOST_Q), 1, liked) is None
+
+
+@pytest.mark.parametrize("index", ["1", None, 1.5, [None], {"x": 1}, True, -2, 99])
+def test_a_bad_message_index_writes_nothing(bot: Assistant, index: object) -> None:
+    assert ui.feedback_record(ask(bot, HOST_Q), index, True) is None
+
+
+def test_a_record_over_the_size_cap_is_refused(
+    bot: Assistant, tmp_path: Path, feedback_log: Callable[..., ui.FeedbackLog]
+) -> None:
+    record = ui.feedback_record(ask(bot, HOST_Q), 1, True)
+    assert record is not None
+    log = feedback_log(tmp_path / "feedback.jsonl", max_feedback_bytes=1024)
+    assert "over 1024" in (log.add("s", {**record, "answer": "x" * 2000}) or "")
+    assert not (tmp_path / "feedback.jsonl").exists() or (tmp_path / "feedback.jsonl").read_text() == ""
+
+
+def test_feedback_is_limited_per_session_per_minute(
+    bot: Assistant, tmp_path: Path, feedback_log: Callable[..., ui.FeedbackLog]
+) -> None:
+    record = ui.feedback_record(ask(bot, HOST_Q), 1, True)
+    assert record is not None
+    log = feedback_log(tmp_path / "feedback.jsonl", feedback_per_minute=3)
+    assert [log.add("s1", record) for _ in range(5)][3:] == ["more than 3 feedback records a minute"] * 2
+    assert log.add("s2", record) is None  # another session has its own allowance
+    assert len((tmp_path / "feedback.jsonl").read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_the_feedback_file_rotates(bot: Assistant, tmp_path: Path, feedback_log: Callable[..., ui.FeedbackLog]) -> None:
+    record = ui.feedback_record(ask(bot, HOST_Q), 1, True)
+    assert record is not None
+    log = feedback_log(tmp_path / "feedback.jsonl", feedback_file_bytes=64 * 1024, feedback_backups=2)
+    for n in range(400):
+        log.add(f"s{n}", record)
+    log.close()
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["feedback.jsonl", "feedback.jsonl.1", "feedback.jsonl.2"]
+    assert all(p.stat().st_size <= 64 * 1024 for p in tmp_path.iterdir())
 
 
 def test_no_feedback_record_for_an_error_turn(bot: Assistant) -> None:

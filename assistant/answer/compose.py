@@ -6,10 +6,13 @@ or a calculator result whose inputs are quotes; the wording around them comes fr
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.answer import conflicts as disputes
 from assistant.answer.prompts import render
 from assistant.ingest.index import Index
 from assistant.ingest.lexicon import stems
@@ -19,11 +22,17 @@ from assistant.records import (
     Calculation,
     Citation,
     Computed,
+    Conflict,
+    ConflictValue,
     Declined,
+    Fact,
+    FactUse,
     Mention,
+    MoneyFact,
     Sentence,
 )
 
+log = logging.getLogger(__name__)
 # A short answer is a mention at most this many characters from a question word in the sentence.
 FOCUS_REACH = 200
 _CALENDAR = re.compile(
@@ -81,6 +90,12 @@ def focus(question: str, best: Scored) -> str | None:
 
     No short answer is better than a wrong one: without a typed mention there is none.
     """
+    nearest = focus_mention(question, best)
+    return nearest.text.strip(" ,.;:") if nearest is not None else None
+
+
+def focus_mention(question: str, best: Scored) -> Mention | None:
+    """The typed mention that `focus` shows, if any."""
     if not best.typed:
         return None
     text, base = best.sentence.text, best.sentence.start
@@ -92,7 +107,7 @@ def focus(question: str, best: Scored) -> str | None:
         return min((max(lo - a, a - hi, 0) for a in anchors), default=0)
 
     nearest = min(best.typed, key=lambda m: (distance(m), m.start))
-    return nearest.text.strip(" ,.;:") if distance(nearest) <= FOCUS_REACH else None
+    return nearest if distance(nearest) <= FOCUS_REACH else None
 
 
 def states_date(answer_focus: str | None) -> bool:
@@ -108,8 +123,13 @@ def compose(
     max_citations: int,
     threshold: float,
     support_ratio: float = 0.5,
+    weights: Mapping[str, float] | None = None,
 ) -> Answer:
-    """An extractive answer from the best sentences, or an abstention when the best is too unlikely."""
+    """An extractive answer from the best sentences, or an abstention when the best is too unlikely.
+
+    `weights` (the question's terms and their IDF) let it say when another candidate sentence
+    gives a different value for what the answer states.
+    """
     if not scored or scored[0].score < threshold:
         return abstain(question, scored, index, prompts)
     best = scored[0]
@@ -121,9 +141,115 @@ def compose(
     lines = [f"{s.sentence.text} [{book.cite_sentence(s.sentence)}]" for s in chosen]
     short = focus(question, best)
     direct = render(prompts, "direct", focus=short, statement=lines[0]) if short else lines[0]
+    try:
+        found = _disagreement(question, scored, index, weights or {})
+    except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the answer itself
+        log.exception("conflict detection failed on %r; answering without it", question)
+        found = None
+    conflicts = [_cite_conflict(found, book)] if found else []
+    if conflicts:
+        direct += "\n\n" + disagreement_line(prompts, conflicts[0])
     support = render(prompts, "support", statements="\n".join(f"- {line}" for line in lines[1:])) if lines[1:] else ""
     text = render(prompts, "answer", direct=direct, support=support)
-    return Answer(question=question, text=text, citations=book.citations)
+    return Answer(question=question, text=text, citations=book.citations, conflicts=conflicts)
+
+
+def disagreement_line(prompts: Path, conflict: Conflict) -> str:
+    """'The sources disagree: $2 billion [1] (Title 1); about $1.67 billion [2] (Title 2).'"""
+    values = "; ".join(f"{v.value} [{v.citation}] ({v.title})" for v in conflict.values)
+    return render(prompts, "disagree", values=values)
+
+
+def passage(index: Index, position: int) -> disputes.Passage:
+    """A sentence with the stems of its section heading and of its paragraph predecessor."""
+    layout = index.layout
+    section, previous = layout.section[position], layout.previous[position]
+    context = layout.stems[position] | (layout.stems[section] if section >= 0 else frozenset())
+    if previous < 0:
+        return disputes.Passage(index.data.sentences[position], context)
+    before = index.data.sentences[previous]
+    return disputes.Passage(index.data.sentences[position], context, before, layout.stems[previous])
+
+
+def _disagreement(
+    question: str, scored: list[Scored], index: Index, weights: Mapping[str, float]
+) -> disputes.Disagreement | None:
+    """Another candidate sentence's value for the thing the short answer states, where it differs."""
+    best, facts = scored[0], index.data.facts
+    answer = _claim(question, best, facts, weights) if weights else None
+    if answer is None:
+        return None
+    own = passage(index, best.position)
+    thread = disputes.anchor(weights, answer, own)
+    if thread is None:
+        return None
+    return disputes.detect(thread, answer, own, _around(index, scored, thread), facts)
+
+
+def _claim(question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[str, float]) -> disputes.Claim | None:
+    """The value the answer gives: its short answer's (or an entity in it), else the actor of the asked action."""
+    mention = focus_mention(question, best)
+    if mention is None:
+        return disputes.acting(best.sentence, weights, facts)
+    inside = [m for m in best.sentence.mentions if m.start < mention.end and mention.start < m.end]
+    for m in sorted(inside, key=lambda m: m.label == "NP"):
+        kind = disputes.kind_of(m)
+        found = (
+            [c for c in disputes.claims(best.sentence, kind, facts) if c.start < m.end and m.start < c.end]
+            if kind
+            else []
+        )
+        if found:
+            return found[0]
+    return None
+
+
+def input_rivals(uses: Sequence[FactUse], index: Index, weights: Mapping[str, float]) -> dict[str, MoneyFact]:
+    """For each amount a calculation used, the fact of another sentence that gives another value for the same thing.
+
+    The sentences tie them (as for an extractive answer) where the facts alone do not: an amount
+    whose sentence names neither contributor nor purpose.
+    """
+    found: dict[str, MoneyFact] = {}
+    positions = {(s.doc_id, s.start): p for p, s in enumerate(index.data.sentences)}
+    facts = index.data.facts
+    for use in uses:
+        where = positions.get((use.fact.doc, use.fact.start or -1))
+        if not isinstance(use.fact, MoneyFact) or where is None:
+            continue
+        key = ("$" if use.fact.currency == "USD" else None, use.fact.amount.normalize())
+        own = passage(index, where)
+        claim = next((c for c in disputes.claims(own.sentence, "money", facts) if c.key == key), None)
+        thread = disputes.anchor(weights, claim, own) if claim else None
+        if claim is None or thread is None:
+            continue
+        dispute = disputes.detect(thread, claim, own, _around(index, [], thread), facts)
+        rival = dispute.claims[1] if dispute else None
+        if rival is not None and rival.sentence.doc_id != claim.sentence.doc_id:
+            same = [f for f in facts if isinstance(f, MoneyFact) and f.doc == rival.sentence.doc_id
+                    and f.start == rival.sentence.start and (f.amount.normalize(),) == rival.key[1:]]  # fmt: skip
+            found.update({use.fact.id: same[0]} if same else {})
+    return found
+
+
+def _around(index: Index, scored: list[Scored], thread: str) -> list[disputes.Passage]:
+    """The other candidates, then every statement in the corpus that uses the thread word itself."""
+    layout = index.layout
+    seen = [s.position for s in scored[1:]]
+    more = [p for p, own in enumerate(layout.stems) if thread in own and not layout.heading[p]]
+    led = set(more)  # a sentence whose predecessor names the thread may lean on it (Passage.uses decides)
+    more += [p for p, before in enumerate(layout.previous) if before in led and not layout.heading[p]]
+    return [passage(index, p) for p in dict.fromkeys(seen + more)]
+
+
+def _cite_conflict(found: disputes.Disagreement, book: CitationBook) -> Conflict:
+    values = []
+    for claim in found.claims:
+        n = book.cite_sentence(claim.sentence)
+        title = book.citations[n - 1].title
+        values.append(ConflictValue(value=claim.value, citation=n, doc_id=claim.sentence.doc_id, title=title,
+                                    start=claim.start, end=claim.end))  # fmt: skip
+    return Conflict(kind=found.kind, thing=found.thing, values=values)
 
 
 def abstain(question: str, scored: list[Scored], index: Index, prompts: Path) -> Answer:
@@ -164,11 +290,14 @@ def compose_calculation(
     if isinstance(outcome, Declined):
         if related is not None and not outcome.uses:
             inputs = render(prompts, "related", statement=f"{related.text} [{book.cite_sentence(related)}]")
+        conflicts = _calculation_conflicts(outcome.rivals, index, book)
         text = render(prompts, "declined", message=outcome.message, inputs=inputs)
-        return Answer(question=question, text=text, citations=book.citations, abstained=True)
+        return Answer(question=question, text=text, citations=book.citations, abstained=True, conflicts=conflicts)
+    conflicts = _calculation_conflicts(outcome.rivals, index, book)
     markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
     headline = f"{outcome.headline.rstrip('.')} {markers}.".replace(" .", ".") if markers else outcome.headline
     text = render(prompts, "calculation", headline=headline, expression=outcome.expression, inputs=inputs)
+    text += "".join("\n\n" + disagreement_line(prompts, c) for c in conflicts)
     calculation = Calculation(
         expression=outcome.expression,
         result=outcome.result,
@@ -177,4 +306,29 @@ def compose_calculation(
             for u, n in zip(outcome.uses, numbers, strict=True)
         ],
     )
-    return Answer(question=question, text=text, citations=book.citations, calculation=calculation)
+    return Answer(question=question, text=text, citations=book.citations, calculation=calculation, conflicts=conflicts)
+
+
+def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: CitationBook) -> list[Conflict]:
+    """The calculator's disputed inputs as conflicts, each value the exact words of its cited sentence."""
+    values: list[ConflictValue] = []
+    kind: disputes.Kind = "money"
+    for use in rivals:
+        sentence = next(
+            (s for s in index.data.sentences if s.doc_id == use.fact.doc and s.start == use.fact.start), None
+        )
+        kind = "date" if use.fact.kind == "event" else "money" if use.fact.kind == "money" else "count"
+        found = (
+            [c for c in disputes.claims(sentence, kind) if c.value in use.value or use.value in c.value]
+            if sentence
+            else []
+        )
+        if sentence is None or not found:
+            continue
+        n, value = book.cite_sentence(sentence), found[0]
+        title = book.citations[n - 1].title
+        values.append(ConflictValue(value=value.value, citation=n, doc_id=sentence.doc_id, title=title,
+                                    start=value.start, end=value.end))  # fmt: skip
+    if len({v.value for v in values}) < 2:
+        return []
+    return [Conflict(kind=kind, thing=f"{disputes.NOUNS[kind]}: {rivals[0].label}", values=values)]

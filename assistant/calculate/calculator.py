@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
-from assistant.calculate import inputs, phrasing
+from assistant.calculate import inputs, phrasing, sources
 from assistant.calculate.arithmetic import (
     HUNDRED,
     Countdown,
@@ -294,7 +294,11 @@ def calculate(query: Query, facts: Sequence[Fact], today: dt.date) -> Computed |
     handler = HANDLERS.get(query.intent or "")
     if handler is None:
         return None
-    try:
-        return handler(query, facts, today)
-    except ValueError as err:
-        return Declined(message=phrasing.cannot_calculate(err))
+
+    def on(chosen: Sequence[Fact]) -> Computed | Declined:
+        try:
+            return handler(query, chosen, today)
+        except ValueError as err:
+            return Declined(message=phrasing.cannot_calculate(err))
+
+    return sources.per_source(on, facts, on(facts))

@@ -82,6 +82,9 @@ def listing_of(found: Sequence[Fact], facts: Sequence[Fact]) -> tuple[str, list[
             use = amount(f, facts)
             parts.append(f"{use.value} from {use.label}")
             uses.append(use)
+        elif isinstance(f, EventFact):
+            parts.append(describe(f, facts))
+            uses += event(f).uses
         else:
             parts.append(describe(f, facts))
     return "; ".join(parts), uses

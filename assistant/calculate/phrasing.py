@@ -166,3 +166,20 @@ def partner_count(by_instrument: Mapping[str, Sequence[str]], everyone: Sequence
 
 def agreement_count(agreements: Sequence[str]) -> str:
     return f"The sources describe {plural(len(agreements), 'agreement')}: {join(agreements)}."
+
+
+def by_source(results: Sequence[tuple[str, str]]) -> str:
+    """Each source's result when their inputs disagree: 'The sources disagree, so each is shown: ...'."""
+    shown = "; ".join(f"by {doc}: {_lower_article(headline.rstrip('.'))}" for headline, doc in results)
+    return f"The sources disagree on an input, so here is the result by each: {shown}."
+
+
+def which_source(values: Sequence[str], docs: Sequence[str]) -> str:
+    """The sources disagree and one of them does not give enough to compute with."""
+    return (f"The sources disagree ({', '.join(v for v in values if v)}): "
+            f"which source should I use: {join(list(docs))}?")  # fmt: skip
+
+
+def _lower_article(text: str) -> str:
+    """'The amounts ...' -> 'the amounts ...' inside a sentence; names keep their capitals."""
+    return text[:1].lower() + text[1:] if text.split(" ", 1)[0] in {"The", "A", "An"} else text

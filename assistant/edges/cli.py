@@ -44,6 +44,9 @@ def render_answer(answer: Any) -> str:
     for c in answer.citations:
         where = f"{c.location}, " if c.location else ""
         lines.append(f"[{c.n}] {c.title} ({c.doc_id}, {where}chars {c.start}-{c.end}): “{c.quote}”")
+    for conflict in getattr(answer, "conflicts", []):
+        values = " vs ".join(f"[{v.citation}] {v.value} ({v.doc_id}, chars {v.start}-{v.end})" for v in conflict.values)
+        lines.append(f"! sources disagree ({conflict.thing}): {values}")
     return "\n".join(lines).rstrip()
 
 

@@ -13,6 +13,9 @@ Retrieval rank: the first chunk of `Assistant.search(question)` (the resolved qu
 follow-ups) that covers an evidence string (of `evidence` or `evidence_any`) by the same rule; hit@k
 and MRR count items with evidence. HasAns / NoAns accuracy: the accuracy over the answerable items /
 over the `unanswerable` ones (SQuAD 2.0's split of its figures).
+Conflicts: an item with `expect_conflict` fails when the answer's reporting of a disagreement
+(`Answer.conflicts`) is not what it expects; conflict precision / recall count, over those items,
+the answers that reported one against the items that expect one.
 """
 
 from __future__ import annotations
@@ -28,7 +31,16 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.edges.metrics import abstention_scores, answerability_accuracy, hit_rate, mrr, percentile, ratio, squash
+from assistant.edges.metrics import (
+    abstention_scores,
+    answerability_accuracy,
+    hit_rate,
+    mrr,
+    percentile,
+    precision_recall,
+    ratio,
+    squash,
+)
 from assistant.errors import CorpusError, InputError
 from assistant.records import Answer, Citation, Hit
 
@@ -51,6 +63,7 @@ class EvalItem(BaseModel):
     evidence_any: list[str] = []
     unanswerable: bool = False
     location: str | None = None  # regex the page/paragraph of the citation covering the evidence must match
+    expect_conflict: bool | None = None  # True: the answer must report that the sources disagree; False: must not
     note: str | None = None
 
     @field_validator("evidence", "evidence_any", "expect_all", "expect_any", "expect_none", mode="before")
@@ -104,6 +117,8 @@ class ItemResult(BaseModel):
     evidence_cited: bool | None  # None: the item expects no evidence
     retrieval_rank: int | None  # None: no evidence among the top k (or none expected)
     latency_ms: float
+    expect_conflict: bool | None = None
+    conflicts: int = 0  # the disagreements the answer reported
 
 
 class CategoryScore(BaseModel):
@@ -128,6 +143,9 @@ class Summary(BaseModel):
     hasans_accuracy: float = 1.0
     noans_questions: int = 0
     noans_accuracy: float = 1.0
+    conflict_questions: int = 0
+    conflict_precision: float = 1.0
+    conflict_recall: float = 1.0
     latency_p50_ms: float
     latency_p95_ms: float
     categories: dict[str, CategoryScore]
@@ -149,6 +167,8 @@ class SuiteEntry(BaseModel):
     min_hasans: float = Field(0.0, ge=0.0, le=1.0)
     min_noans: float = Field(0.0, ge=0.0, le=1.0)
     min_citation_validity: float = Field(0.0, ge=0.0, le=1.0)
+    min_conflict_precision: float = Field(0.0, ge=0.0, le=1.0)
+    min_conflict_recall: float = Field(0.0, ge=0.0, le=1.0)
 
     @property
     def questions_file(self) -> Path:
@@ -157,7 +177,9 @@ class SuiteEntry(BaseModel):
     def minimums(self) -> dict[str, float | None]:
         """The thresholds keyed by the Summary figure they bound."""
         return {"accuracy": self.min_accuracy, "hasans_accuracy": self.min_hasans,
-                "noans_accuracy": self.min_noans, "citation_validity": self.min_citation_validity}  # fmt: skip
+                "noans_accuracy": self.min_noans, "citation_validity": self.min_citation_validity,
+                "conflict_precision": self.min_conflict_precision,
+                "conflict_recall": self.min_conflict_recall}  # fmt: skip
 
     def missing(self) -> list[Path]:
         """The inputs that do not exist (a suite being written may not have them yet)."""
@@ -290,7 +312,18 @@ def score(item: EvalItem, answer: Answer, texts: Mapping[str, str]) -> list[str]
     reasons += citation_errors(answer.citations, texts)
     reasons += evidence_errors(item, answer.citations)
     reasons += location_errors(item, answer.citations)
+    reasons += conflict_errors(item, answer)
     return reasons
+
+
+def conflict_errors(item: EvalItem, answer: Answer) -> list[str]:
+    """A reason when the answer reports a disagreement the item says is none, or misses one it expects."""
+    if item.expect_conflict is None or bool(answer.conflicts) == item.expect_conflict:
+        return []
+    if item.expect_conflict:
+        return ["no disagreement reported between the sources"]
+    values = "; ".join(v.value for c in answer.conflicts for v in c.values)
+    return [f"reported a disagreement that is none: {values}"]
 
 
 def location_errors(item: EvalItem, citations: Sequence[Citation]) -> list[str]:
@@ -339,7 +372,8 @@ def run_item(bot: Any, item: EvalItem, texts: Mapping[str, str], k: int, today: 
         citations_valid=len(answer.citations) - len(citation_errors(answer.citations, texts)),
         evidence=item.evidence, evidence_any=item.evidence_any,
         evidence_cited=not evidence_errors(item, answer.citations) if item.all_evidence else None,
-        retrieval_rank=rank, latency_ms=round(latency, 2),
+        retrieval_rank=rank, latency_ms=round(latency, 2), expect_conflict=item.expect_conflict,
+        conflicts=len(answer.conflicts),
     )  # fmt: skip
 
 
@@ -371,6 +405,10 @@ def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
     hasans, noans = answerability_accuracy(unanswerable, [r.passed for r in results])
     precision, recall = abstention_scores([r.expected_abstain for r in results], [r.abstained for r in results])
     latencies = [r.latency_ms for r in results]
+    judged = [r for r in results if r.expect_conflict is not None]
+    conflict_p, conflict_r = precision_recall(
+        [bool(r.expect_conflict) for r in judged], [r.conflicts > 0 for r in judged]
+    )
     return Summary(
         retriever=retriever, k=k, questions=len(results), passed=sum(r.passed for r in results),
         accuracy=ratio(sum(r.passed for r in results), len(results)),
@@ -379,6 +417,7 @@ def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
         abstention_precision=precision, abstention_recall=recall,
         hasans_questions=unanswerable.count(False), hasans_accuracy=hasans,
         noans_questions=unanswerable.count(True), noans_accuracy=noans,
+        conflict_questions=len(judged), conflict_precision=conflict_p, conflict_recall=conflict_r,
         latency_p50_ms=percentile(latencies, 50), latency_p95_ms=percentile(latencies, 95),
         categories=category_scores(results),
     )  # fmt: skip

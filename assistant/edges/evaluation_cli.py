@@ -35,6 +35,8 @@ _FIGURES = (
     "mrr",
     "abstention_precision",
     "abstention_recall",
+    "conflict_precision",
+    "conflict_recall",
 )
 
 Floor = Annotated[float | None, typer.Option(min=0.0, max=1.0, show_default=False)]
@@ -83,6 +85,8 @@ def eval_command(
     min_mrr: Floor = None,
     min_abstention_precision: Floor = None,
     min_abstention_recall: Floor = None,
+    min_conflict_precision: Floor = None,
+    min_conflict_recall: Floor = None,
     min_token_f1: Floor = None,
     min_rouge_l: Floor = None,
     max_p95_ms: Annotated[float | None, typer.Option(min=0.0, help="Fail when latency p95 exceeds this")] = None,
@@ -101,6 +105,8 @@ def eval_command(
         "mrr": min_mrr,
         "abstention_precision": min_abstention_precision,
         "abstention_recall": min_abstention_recall,
+        "conflict_precision": min_conflict_precision,
+        "conflict_recall": min_conflict_recall,
         "token_f1": min_token_f1,
         "rouge_l": min_rouge_l,
     }
@@ -199,7 +205,7 @@ def run_suite(
     from assistant.errors import AssistantError
 
     if entry.missing():
-        return (entry.name, ["missing"] + [""] * 7), [f"not found: {', '.join(map(str, entry.missing()))}"]
+        return (entry.name, ["missing"] + [""] * 8), [f"not found: {', '.join(map(str, entry.missing()))}"]
     typer.echo(f"{entry.name}: ", nl=False, err=True)
     start = time.perf_counter()
     try:
@@ -207,10 +213,10 @@ def run_suite(
         summary = suite_run(settings, entry.questions_file, day, out, top_k, no_charts)
     except AssistantError as err:
         typer.echo(f"\nerror: {err}", err=True)
-        return (entry.name, ["error"] + [""] * 7), [f"error: {err}"]
+        return (entry.name, ["error"] + [""] * 8), [f"error: {err}"]
     except Exception as err:  # one broken corpus must not hide the others' figures
         typer.echo("\n" + "".join(traceback.format_exception(err)[-6:]), err=True)
-        return (entry.name, ["crashed"] + [""] * 7), [f"crashed: {type(err).__name__}: {err}"]
+        return (entry.name, ["crashed"] + [""] * 8), [f"crashed: {type(err).__name__}: {err}"]
     wall = time.perf_counter() - start
     typer.echo(f" {wall:.0f} s", err=True)
     return (entry.name, suite_cells(summary, wall)), shortfalls(summary, entry.minimums(), {})
@@ -231,13 +237,20 @@ def suite_run(settings: Any, questions: Path, day: Any, out: Path, top_k: int | 
 def suite_cells(s: Any, wall: float) -> list[str]:
     return [str(s.questions), f"{s.accuracy:.3f}", f"{s.hasans_accuracy:.3f} ({s.hasans_questions})",
             f"{s.noans_accuracy:.3f} ({s.noans_questions})", f"{s.citation_validity:.3f}",
-            f"{s.latency_p50_ms:.0f}", f"{s.latency_p95_ms:.0f}", f"{wall:.0f}"]  # fmt: skip
+            _conflict_cell(s), f"{s.latency_p50_ms:.0f}", f"{s.latency_p95_ms:.0f}", f"{wall:.0f}"]  # fmt: skip
 
 
 def suite_table(rows: Sequence[tuple[str, Sequence[str]]]) -> str:
     """One row per corpus: questions, accuracy, HasAns and NoAns (item counts), citation validity, latency, wall."""
-    header = ["suite", "questions", "accuracy", "HasAns (n)", "NoAns (n)", "citation validity", "p50 ms", "p95 ms"]
-    return _table([*header, "wall s"], rows)
+    header = ["suite", "questions", "accuracy", "HasAns (n)", "NoAns (n)", "citation validity"]
+    return _table([*header, "conflict P / R (n)", "p50 ms", "p95 ms", "wall s"], rows)
+
+
+def _conflict_cell(s: Any) -> str:
+    """Conflict precision / recall over the items that judge conflicts, or a dash when none does."""
+    if not s.conflict_questions:
+        return "–"
+    return f"{s.conflict_precision:.3f} / {s.conflict_recall:.3f} ({s.conflict_questions})"
 
 
 def _progress(result: Any) -> None:

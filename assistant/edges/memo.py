@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from assistant.records import Answer, Citation
+from assistant.records import Answer, Citation, Conflict
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -26,6 +26,14 @@ def footnote(label: int, citation: Citation) -> str:
     """One Markdown footnote: the exact quote, the document title and the location."""
     quote = " ".join(citation.quote.split())
     return f"[^{label}]: “{quote}” — *{citation.title}* ({location(citation)})."
+
+
+def disagreement(conflict: Conflict, numbers: dict[int, int]) -> str:
+    """A call-out that the sources disagree, each value with its footnote and document title."""
+    values = "; ".join(
+        f"{v.value} [^{numbers[v.citation]}] (*{v.title}*)" for v in conflict.values if v.citation in numbers
+    )
+    return f"> **The sources disagree** ({conflict.thing}): {values}."
 
 
 def as_of_line(day: dt.date | None) -> str:
@@ -50,6 +58,8 @@ def _section(question: str, answer: Answer, first_label: int, heading: str, as_o
     if answer.abstained:
         lines += ["**Not answered by the sources.**", ""]
     lines += [_renumber(answer.text.strip(), numbers), ""]
+    lines += [disagreement(c, numbers) for c in answer.conflicts]
+    lines += [""] if answer.conflicts else []
     lines += [footnote(numbers[c.n], c) for c in answer.citations]
     if as_of:
         lines += ["", as_of_line(answer.as_of)]

@@ -31,6 +31,11 @@ def mrr(ranks: Sequence[int | None]) -> float:
 
 def abstention_scores(expected: Sequence[bool], actual: Sequence[bool]) -> tuple[float, float]:
     """(precision, recall) of abstaining, the positive class being 'the sources cannot answer'."""
+    return precision_recall(expected, actual)
+
+
+def precision_recall(expected: Sequence[bool], actual: Sequence[bool]) -> tuple[float, float]:
+    """(precision, recall) of a yes/no judgement: both-yes over actual yes, and over expected yes."""
     both = sum(1 for e, a in zip(expected, actual, strict=True) if e and a)
     return ratio(both, sum(actual)), ratio(both, sum(expected))
 

@@ -1,17 +1,19 @@
 """The browser edge: a Gradio chat over `Assistant.ask` with sources, memos and feedback.
 
 Each browser session keeps its own turns in a `gr.State`, so follow-ups work per session and
-sessions never see each other. Everything taken from documents or typed by users is passed
-through `html.escape` before it reaches any HTML or Markdown component.
+sessions never see each other. Everything taken from documents or typed by users is escaped
+before it reaches an HTML component (`esc`) or the chat's Markdown (`md`: HTML and Markdown
+syntax both), so it shows as the text it is. Every handler checks its inputs' types; the
+server's own limits (body sizes, uploads, hosts, headers, logins) are in `web_limits`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
+import logging
+import re
 import tempfile
-import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,12 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.edges.conflicts_view import conflicts_html
+from assistant.edges.documents_tab import add_documents_tab
+from assistant.edges.downloads import MemoFiles
+from assistant.edges.feedback import FeedbackLog, verdict
 from assistant.edges.memo import answer_memo, conversation_memo
+from assistant.edges.web_limits import limits_for, middleware
 from assistant.errors import AssistantError, InputError
 from assistant.ingest.text import paragraphs
 from assistant.records import Answer, Citation
@@ -45,7 +52,12 @@ CSS = """
 .source mark { background: #ffe066; padding: 0 .1em; }
 .working code { white-space: pre-wrap; }
 """
-_feedback_lock = threading.Lock()
+log = logging.getLogger("assistant.web")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# Markdown's own syntax (links, images, emphasis, code, tables, headings) and URL schemes (autolinks);
+# `<`, `>` and `&` are left to html.escape.
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}~|#!])|(?<=[A-Za-z]):(?=//)")
+SHOWN_CHARS = 200  # of a refused question, in the chat
 
 
 @dataclass(frozen=True)
@@ -61,15 +73,38 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def parse_day(text: str | None) -> dt.date:
+def md(text: str) -> str:
+    """`text` for the chat's Markdown: shown as typed, never as a link, image, emphasis or HTML."""
+    return esc(_MARKDOWN.sub(lambda m: "\\" + m.group(0), text))
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """repr(value) cut to `limit` characters, for error messages and the log."""
+    return clip(repr(value), limit)
+
+
+def as_text(value: object, what: str) -> str:
+    """`value` if it is text (lone surrogates dropped: they cannot be stored or sent), else an InputError."""
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be text, not {type(value).__name__} ({shorten(value)})")
+    return _SURROGATES.sub("", value)
+
+
+def parse_day(text: object) -> dt.date:
     """The "today" control's date; empty means the current date."""
-    value = (text or "").strip()
+    value = as_text("" if text is None else text, "“today”").strip()
     if not value:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"“today” is {value!r}, which is not a date: use YYYY-MM-DD, e.g. 2026-03-01") from None
+        raise InputError(
+            f"“today” is {shorten(value, 40)}, which is not a date: use YYYY-MM-DD, e.g. 2026-03-01"
+        ) from None
 
 
 def history(turns: list[Turn]) -> list[dict[str, str]]:
@@ -81,13 +116,52 @@ def history(turns: list[Turn]) -> list[dict[str, str]]:
     return out
 
 
-def respond(bot: Assistant, message: str, today: str | None, turns: list[Turn]) -> list[Turn]:
-    """The session's turns after asking `message`; an AssistantError becomes the turn's error."""
+def respond(bot: Assistant, message: object, today: object, turns: list[Turn]) -> list[Turn]:
+    """The session's turns after asking `message`; an AssistantError becomes the turn's error.
+
+    A refused question is kept only as its first SHOWN_CHARS characters, and the turns kept are
+    capped by `max_history_turns` and `max_history_chars`, oldest dropped first.
+    """
+    limit = bot.settings.max_question_chars
     try:
-        answer = bot.ask(message, history=history(turns), today=parse_day(today))
+        question = as_text(message, "the question")
+        if len(question) > limit:  # before it is stored, echoed or parsed any further
+            raise InputError(f"the question is {len(question)} characters long; the maximum is {limit}: shorten it")
+        answer = bot.ask(question, history=history(turns), today=parse_day(today))
     except AssistantError as err:
-        return [*turns, Turn(question=str(message), error=str(err))]
-    return [*turns, Turn(question=str(message), answer=answer)]
+        log.info("question refused: %s", clip(str(err), 200))
+        return capped([*turns, Turn(question=refused_question(message), error=str(err))], bot.settings)
+    return capped([*turns, Turn(question=question, answer=answer)], bot.settings)
+
+
+def refused_question(message: object) -> str:
+    text = _SURROGATES.sub("", message) if isinstance(message, str) else shorten(message)
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text)} characters)"
+
+
+def turn_chars(turn: Turn) -> int:
+    answer = turn.answer
+    quotes = sum(len(c.quote) for c in answer.citations) if answer else 0
+    return len(turn.question) + len(turn.error or "") + (len(answer.text) + quotes if answer else 0)
+
+
+def capped(turns: list[Turn], settings: Settings) -> list[Turn]:
+    """The most recent turns within the history caps (the newest is always kept)."""
+    kept = turns[-settings.max_history_turns :]
+    total = sum(turn_chars(t) for t in kept)
+    while len(kept) > 1 and total > settings.max_history_chars:
+        total -= turn_chars(kept[0])
+        kept = kept[1:]
+    return kept
+
+
+def position(index: object) -> int | None:
+    """The turn a chat message index (an int, or Gradio's [row, column]) points at; None for anything else."""
+    if isinstance(index, list | tuple) and index:
+        index = index[0]
+    if isinstance(index, bool) or not isinstance(index, int):
+        return None
+    return index // 2
 
 
 # --- rendering (all text escaped) ----------------------------------------------------------
@@ -96,27 +170,27 @@ def respond(bot: Assistant, message: str, today: str | None, turns: list[Turn]) 
 def message_markdown(turn: Turn) -> str:
     """The chat bubble of a turn: banner if abstained, the answer, then its numbered sources."""
     if turn.answer is None:
-        return f"⚠️ **Could not answer:** {esc(turn.error or 'unknown error')}"
+        return f"⚠️ **Could not answer:** {md(turn.error or 'unknown error')}"
     answer, parts = turn.answer, []
     if answer.abstained:
         parts.append("🚫 **Not answered by the sources.**")
     if answer.resolved_question:
-        parts.append(f"*Understood as: {esc(answer.resolved_question)}*")
-    parts.append(esc(answer.text))
+        parts.append(f"*Understood as: {md(answer.resolved_question)}*")
+    parts.append(md(answer.text))
     if answer.citations:
         parts.append("**Sources**\n" + "\n".join(_source_line(c) for c in answer.citations))
     return "\n\n".join(parts)
 
 
 def _source_line(c: Citation) -> str:
-    return f"- [{c.n}] *{esc(c.title)}* — “{esc(' '.join(c.quote.split()))}”"
+    return f"- [{c.n}] *{md(c.title)}* — “{md(' '.join(c.quote.split()))}”"
 
 
 def chat_messages(turns: list[Turn]) -> list[dict[str, str]]:
     """Chatbot value: exactly two messages per turn (feedback maps message index // 2 to a turn)."""
     out: list[dict[str, str]] = []
     for turn in turns:
-        out.append({"role": "user", "content": esc(turn.question)})
+        out.append({"role": "user", "content": md(turn.question)})
         out.append({"role": "assistant", "content": message_markdown(turn)})
     return out
 
@@ -181,7 +255,7 @@ def sources_html(bot: Assistant, turn: Turn | None) -> str:
     )
     passages = [passage_html(cited_text(bot, c), c.title, c) for c in answer.citations]
     banner = f'<div class="banner {kind}">{label}</div>'
-    return f'<div class="sources">{banner}{working_html(answer)}{"".join(passages)}</div>'
+    return f'<div class="sources">{banner}{conflicts_html(answer)}{working_html(answer)}{"".join(passages)}</div>'
 
 
 # --- memos and feedback --------------------------------------------------------------------
@@ -197,38 +271,26 @@ def memos(turns: list[Turn]) -> tuple[str, str]:
     return (answer_memo(pairs[-1][1], pairs[-1][0]) if pairs else "", conversation_memo(pairs))
 
 
-def memo_file(folder: Path, name: str, text: str) -> str | None:
-    """Write `text` to a fresh file for the download button; None when there is nothing yet."""
-    if not text:
-        return None
-    path = Path(tempfile.mkdtemp(dir=folder)) / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+def feedback_record(turns: list[Turn], index: object, liked: object) -> dict[str, Any] | None:
+    """The JSONL record for a thumbs up/down on chat message `index`, or None for a non-answer or a bad event.
 
-
-def feedback_record(turns: list[Turn], index: Any, liked: Any) -> dict[str, Any] | None:
-    """The JSONL record for a thumbs up/down on chat message `index`, or None for a non-answer."""
-    position = (index[0] if isinstance(index, list | tuple) else int(index)) // 2
-    if not 0 <= position < len(turns) or turns[position].answer is None:
+    Only the app's own fields are written, taken from the session's turn; the client sends nothing but
+    the message index and a verdict from a fixed set.
+    """
+    where, choice = position(index), verdict(liked)
+    if where is None or choice is None or not 0 <= where < len(turns) or turns[where].answer is None:
         return None
-    answer = turns[position].answer
+    answer = turns[where].answer
     assert answer is not None
-    verdict = {True: "up", False: "down", "Like": "up", "Dislike": "down"}.get(liked, str(liked))
     return {
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "question": turns[position].question,
+        "question": turns[where].question,
         "answer": answer.text,
         "citations": [c.model_dump(mode="json") for c in answer.citations],
         "abstained": answer.abstained,
         "as_of": answer.as_of.isoformat() if answer.as_of else None,
-        "verdict": verdict,
+        "verdict": choice,
     }
-
-
-def append_feedback(path: Path, record: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _feedback_lock, path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 # --- the app -------------------------------------------------------------------------------
@@ -239,23 +301,35 @@ def page(c: Citation) -> str:
     return f"{c.location}, " if c.location else ""
 
 
-def api_chat(bot: Assistant, message: str, today: str = "") -> str:
-    """The `/chat` endpoint: one stateless question in, the answer and its sources as Markdown out."""
+def api_chat(bot: Assistant, message: object, today: object = "") -> str:
+    """The `/chat` endpoint: one stateless question in, the answer and its sources as plain text out.
+
+    Quotes are verbatim document text, not Markdown. A bad input is one short error line for the
+    client and one line in the log (no traceback).
+    """
     try:
-        answer = bot.ask(message, today=parse_day(today))
+        answer = bot.ask(as_text(message, "the question"), today=parse_day(today))
     except AssistantError as err:
-        raise gr.Error(str(err)) from None
+        reason = clip(str(err), 300)
+        log.info("/chat refused: %s", reason)
+        raise gr.Error(reason, print_exception=False) from None
     lines = [answer.text, "", "Sources:"] if answer.citations else [answer.text]
     for c in answer.citations:
         lines.append(f"[{c.n}] {c.title} ({c.doc_id}, {page(c)}chars {c.start}-{c.end}): “{c.quote}”")
     return "\n".join(lines)
 
 
-def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Blocks:
-    """The chat app for `bot`; feedback is appended to `feedback_path` (JSONL)."""
-    memo_dir = Path(tempfile.mkdtemp(prefix="assistant-memos-"))
+def session_of(request: gr.Request | None) -> str:
+    return str(getattr(request, "session_hash", None) or "anonymous")
 
-    def view(turns: list[Turn]) -> tuple[Any, ...]:
+
+def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Blocks:
+    """The chat app for `bot`; feedback is appended to `feedback_path` (JSONL, rotated)."""
+    settings = bot.settings
+    memo_files = MemoFiles(Path(tempfile.mkdtemp(prefix="assistant-memos-")), settings.memo_ttl_seconds)
+    feedback = FeedbackLog(feedback_path, settings)
+
+    def view(turns: list[Turn], session: str) -> tuple[Any, ...]:
         last, whole = memos(turns)
         return (
             chat_messages(turns),
@@ -263,24 +337,33 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
             sources_html(bot, turns[-1] if turns else None),
             last,
             whole,
-            memo_file(memo_dir, "answer-memo.md", last),
-            memo_file(memo_dir, "conversation-memo.md", whole),
+            memo_files.write(session, "answer-memo.md", last),
+            memo_files.write(session, "conversation-memo.md", whole),
         )
 
-    def submit(message: str, today: str, turns: list[Turn]) -> tuple[Any, ...]:
-        return ("", *view(respond(bot, message, today, turns)))
+    def submit(message: str, today: str, turns: list[Turn], request: gr.Request) -> tuple[Any, ...]:
+        return ("", *view(respond(bot, message, today, turns), session_of(request)))
 
     def select(turns: list[Turn], event: gr.SelectData) -> str:
-        position = (event.index[0] if isinstance(event.index, list | tuple) else int(event.index)) // 2
-        return sources_html(bot, turns[position] if 0 <= position < len(turns) else None)
+        where = position(event.index)
+        return sources_html(bot, turns[where] if where is not None and 0 <= where < len(turns) else None)
 
-    def like(turns: list[Turn], event: gr.LikeData) -> None:
+    def like(turns: list[Turn], event: gr.LikeData, request: gr.Request) -> None:
         record = feedback_record(turns, event.index, event.liked)
-        if record is not None:
-            append_feedback(feedback_path, record)
+        if record is None:
+            return
+        refused = feedback.add(session_of(request), record)
+        if refused:
+            gr.Warning(f"Feedback not saved: {refused}.")
+        else:
             gr.Info("Thanks: your feedback was saved.")
 
-    with gr.Blocks(title="Cited answers", analytics_enabled=False, delete_cache=(3600, 86400)) as app:
+    def clear(request: gr.Request) -> tuple[Any, ...]:
+        return view([], session_of(request))  # forget the history too
+
+    ttl = settings.memo_ttl_seconds
+    # Gradio's cached copies of the memo downloads go after the same time as ours.
+    with gr.Blocks(title="Cited answers", analytics_enabled=False, delete_cache=(min(600, ttl), ttl)) as app:
         turns = gr.State([])
         gr.Markdown("## Ask the documents\nEvery answer quotes its sources. Click an answer to see its passages.")
         with gr.Row():
@@ -290,14 +373,23 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
                     height=480,
                     sanitize_html=True,
                     allow_tags=False,
+                    latex_delimiters=[],
                     elem_id="chat",
                     feedback_options=("Like", "Dislike"),
                     buttons=["copy", "copy_all"],
                 )
                 with gr.Row():
-                    box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=5, elem_id="question")
+                    box = gr.Textbox(
+                        placeholder="Ask a question…",
+                        show_label=False,
+                        scale=5,
+                        elem_id="question",
+                        max_length=settings.max_question_chars,
+                    )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                today = gr.Textbox(max_lines=1, elem_id="today", label="Today (YYYY-MM-DD), for deadline questions")
+                today = gr.Textbox(
+                    max_lines=1, max_length=40, elem_id="today", label="Today (YYYY-MM-DD), for deadline questions"
+                )
                 gr.Examples(EXAMPLES, inputs=[box], label="Try one of these")
             with gr.Column(scale=2):
                 sources = gr.HTML(sources_html(bot, None), elem_id="sources", js_on_load=None)
@@ -314,7 +406,7 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
         for trigger in (box.submit, send.click):
             trigger(submit, [box, today, turns], outputs, api_visibility="private")
         chatbot.select(select, [turns], [sources], api_visibility="private")
-        chatbot.clear(lambda: view([]), None, outputs[1:], api_visibility="private")  # forget the history too
+        chatbot.clear(clear, None, outputs[1:], api_visibility="private")
         chatbot.like(like, [turns], None, api_visibility="private")
         app.load(lambda: dt.date.today().isoformat(), None, today, api_visibility="private")  # the date at page load
         copy_js = "(text) => { navigator.clipboard && navigator.clipboard.writeText(text || ''); }"
@@ -322,10 +414,11 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
         copy_all.click(None, [whole_memo], None, js=copy_js)
 
         def chat(message: str, today: str = "") -> str:
-            """Ask one question (no history); `today` is YYYY-MM-DD or empty. Returns Markdown with sources."""
+            """Ask one question (no history); `today` is YYYY-MM-DD or empty. Returns plain text with sources."""
             return api_chat(bot, message, today)
 
         gr.api(chat, api_name="chat")
+        add_documents_tab(app, bot)  # listing, upload and removal of documents
     return app
 
 
@@ -342,15 +435,48 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 CONCURRENT_REQUESTS = 4
 
 
+UPLOADERS = (gr.File, gr.UploadButton, gr.MultimodalTextbox, gr.Image, gr.Audio, gr.Video)
+
+
+def takes_uploads(app: gr.Blocks) -> bool:
+    """True when some component of `app` uploads files (else the upload route is closed)."""
+    return any(
+        isinstance(block, UPLOADERS) and getattr(block, "interactive", True) is not False
+        for block in app.blocks.values()
+    )
+
+
+def event_inputs(app: gr.Blocks) -> dict[str, int]:
+    """How many values each event takes, by fn_index and by "call/<api_name>" (for web_limits.EventInputs)."""
+    out: dict[str, int] = {}
+    for fn_index, fn in app.fns.items():
+        out[str(fn_index)] = len(fn.inputs)
+        if isinstance(fn.api_name, str):
+            out[f"call/{fn.api_name}"] = len(fn.inputs)
+    return out
+
+
 def serve(
-    app: gr.Blocks, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None, **options: Any
+    app: gr.Blocks,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    settings: Settings | None = None,
+    **options: Any,
 ) -> Any:
-    """Serve a built app: loopback by default, no analytics, no SSR or MCP, optional login."""
+    """Serve a built app: loopback by default, no analytics, no SSR or MCP, optional login, and the
+    limits of `settings` (default: from the environment) enforced in front of Gradio (web_limits)."""
     # Gradio's queue statistics use pandas options that pandas 3 deprecates; the warnings are noise to users.
     for message in ("'future.no_silent_downcasting' is deprecated", "The copy keyword is deprecated"):
         warnings.filterwarnings("ignore", message=message)
     # The Assistant is read-only once loaded, so requests from several sessions may run at once.
     app.queue(default_concurrency_limit=CONCURRENT_REQUESTS)
+    if not log.handlers:  # refusals and input errors: one line each on stderr
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    limits = limits_for(settings or Settings(), host, takes_uploads(app), event_inputs(app))
     return app.launch(
         server_name=host,
         server_port=port,
@@ -359,6 +485,8 @@ def serve(
         ssr_mode=False,
         mcp_server=False,
         footer_links=["api"],
+        max_file_size=limits.max_upload_bytes,
+        app_kwargs={"middleware": middleware(limits)},
         **options,
     )
 
@@ -381,4 +509,4 @@ def launch(
     bot = Assistant.load(settings, rebuild=True, progress=True)
     if watch_seconds > 0:
         watch_corpus(settings, watch_seconds)
-    serve(build_app(bot, feedback_path), host, port, auth)
+    serve(build_app(bot, feedback_path), host, port, auth, settings)

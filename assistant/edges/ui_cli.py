@@ -70,7 +70,7 @@ def serve_command(
         if watch > 0:
             watch_corpus(settings, watch)
         app = ui.build_app(bot, feedback or ui.DEFAULT_FEEDBACK)
-        ui.serve(app, host, port, login, quiet=True, prevent_thread_lock=True)
+        ui.serve(app, host, port, login, settings, quiet=True, prevent_thread_lock=True)
         where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
         login_note = ", login required" if login else ""
         seconds = time.perf_counter() - started

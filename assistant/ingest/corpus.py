@@ -122,7 +122,7 @@ def _read_checked(root: Path, path: Path, attempt: Callable[[Callable[[], Any]],
     """A document after the checks on it and its sidecar; a bad sidecar alone costs only the metadata."""
     _check_file(root, path)
     sidecar = path.with_name(f"{path.stem}.meta.yaml")
-    usable = not (sidecar.is_symlink() or _exists(sidecar)) or attempt(partial(_check_file, root, sidecar))
+    usable = not (_exists(sidecar) or _is_link(sidecar)) or attempt(partial(_check_file, root, sidecar))
     return read_document(path, attempt, sidecar=bool(usable))
 
 
@@ -135,6 +135,13 @@ def _check_file(root: Path, path: Path) -> bool:
 def _exists(path: Path) -> bool:
     try:
         return path.exists()
+    except OSError:  # a name too long for the file system
+        return False
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
     except OSError:  # a name too long for the file system
         return False
 

@@ -200,7 +200,7 @@ def read_docx(path: Path, data: bytes) -> Extracted:
     located, heading = [], None
     for number, (text, is_heading) in enumerate(blocks, 1):
         heading = text if is_heading else heading
-        label = f"¶ {number}" if heading is None or is_heading else f"¶ {number}, under “{heading[:60]}”"
+        label = f"¶ {number}" if heading is None or is_heading else f"¶ {number}, under “{_shortened(heading)}”"
         located.append((label, text))
     return _joined(located, title=title or next((t for t, h in blocks if h), None))
 
@@ -233,6 +233,13 @@ def _docx_blocks(path: Path, data: bytes) -> tuple[list[tuple[str, bool]], str |
 
 
 # --- shared ----------------------------------------------------------------------------------
+
+
+def _shortened(heading: str, limit: int = 60) -> str:
+    """A heading cut at a word boundary, with an ellipsis, when longer than `limit` characters."""
+    if len(heading) <= limit:
+        return heading
+    return heading[: limit + 1].rsplit(" ", 1)[0].rstrip(" :;,–-") + "…"
 
 
 def _joined(parts: list[tuple[str, str]], title: str | None = None, pages: int | None = None) -> Extracted:

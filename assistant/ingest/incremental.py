@@ -18,7 +18,7 @@ import assistant.ingest.nlp as _nlp_module
 import assistant.ingest.text as _text_module
 from assistant.ingest.corpus import sha256
 from assistant.ingest.embedding import Embedder
-from assistant.ingest.store import FAISS_FILE, corrupt_files, live_build, package_version
+from assistant.ingest.store import FAISS_FILE, corrupt_files, live_build, package_version, read_manifest
 from assistant.records import Document, Sentence
 
 
@@ -34,13 +34,13 @@ class Carried:
         """Everything reusable from the live build of `index_dir`; nothing if it is missing or corrupt."""
         build = live_build(index_dir)
         try:
-            manifest = json.loads((build / "manifest.json").read_text("utf-8")) if build else {}
+            manifest = read_manifest(build) if build else {}
             if build is None or corrupt_files(build, manifest):
                 return cls({}, {})
             payload = json.loads((build / "corpus.json").read_text("utf-8"))
             vectors = _vectors_by_text(build, payload) if manifest.get("model") == embedder.model_id else {}
-        except (OSError, ValueError, RuntimeError, KeyError):
-            return cls({}, {})  # an unreadable old build only costs a full rebuild
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError):
+            return cls({}, {})  # an unreadable or malformed old build only costs a full rebuild
         if vectors and next(iter(vectors.values())).shape != (embedder.dim,):
             vectors = {}
         same_splitter = manifest.get("splitter") == splitter_version()

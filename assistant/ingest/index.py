@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assistant.config import Settings
 from assistant.errors import CorpusError, IndexError_, StaleIndexError
@@ -42,6 +42,7 @@ from assistant.ingest.store import (
     is_own_build,
     live_build,
     package_version,
+    read_manifest,
 )
 from assistant.ingest.text import chunk_sentences, split_sentences
 from assistant.ingest.vectors import write_faiss
@@ -184,9 +185,9 @@ def stale_reasons(index_dir: Path, corpus_dir: Path, settings: Settings, embedde
     if build is None:
         return [f"no index in {index_dir}"]
     try:
-        manifest = json.loads((build / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError) as err:
-        return [f"unreadable manifest in {build}: {err}"]
+        manifest = read_manifest(build)
+    except ValueError as err:
+        return [str(err)]
     want = expected_manifest(corpus_dir, settings, embedder)
     reasons = [
         f"{key} changed ({manifest.get(key)!r} -> {want[key]!r})"
@@ -220,6 +221,7 @@ def build_index(
     from assistant.ingest.incremental import Carried  # incremental.py imports this module
 
     corpus = load_corpus(corpus_dir, strict=strict)  # raises CorpusError before anything is written
+    _check_index_folder(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
         _export_query_model(embedder, index_dir)  # first: the real model embeds through it
@@ -235,6 +237,16 @@ def build_index(
                 shutil.rmtree(build, ignore_errors=True)
         _remove_old_builds(index_dir, keep=build)
     return build
+
+
+def _check_index_folder(index_dir: Path) -> None:
+    """Refuse, before any work, an index path that is not a folder or holds a CURRENT that is not a file:
+    neither was made by this project, so neither is replaced."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexError_(f"{index_dir} is a file, not an index folder: move it away or pass another --index")
+    current = index_dir / "CURRENT"
+    if (current.exists() or current.is_symlink()) and (current.is_symlink() or not current.is_file()):
+        raise IndexError_(f"{current} is not the index's pointer file (a folder or a link): move it away and rebuild")
 
 
 @contextlib.contextmanager
@@ -384,18 +396,16 @@ def load_index(index_dir: Path) -> Index:
     if build is None:
         raise IndexError_(f"no index in {index_dir}: run `assistant ingest`")
     try:
-        manifest = json.loads((build / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError) as err:
-        raise IndexError_(f"unreadable manifest in {build}: {err} (run `assistant ingest` to rebuild)") from None
+        manifest = read_manifest(build)
+    except ValueError as err:
+        raise IndexError_(f"{err} (run `assistant ingest` to rebuild)") from None
     if problems := corrupt_files(build, manifest):
         raise StaleIndexError(problems)
-    payload = json.loads((build / "corpus.json").read_text("utf-8"))
-    data = Segmented(
-        documents=[Document.model_validate(d) for d in payload["documents"]],
-        sentences=[Sentence.model_validate(s) for s in payload["sentences"]],
-        chunks=[Chunk.model_validate(c) for c in payload["chunks"]],
-        facts=_FACTS.validate_python(payload["facts"]),
-    )
+    try:
+        data = _read_corpus_json(build / "corpus.json")
+    except (ValueError, KeyError, TypeError) as err:  # ValidationError is a ValueError
+        what = err.errors()[0]["msg"] if isinstance(err, ValidationError) else f"{type(err).__name__}: {err}"
+        raise StaleIndexError([f"index file corpus.json is corrupt (wrong shape: {what[:200]})"]) from None
     return Index(
         path=build,
         manifest=manifest,
@@ -403,6 +413,23 @@ def load_index(index_dir: Path) -> Index:
         sentence_vectors=np.load(build / "sentences.npy"),
         faiss=faiss.read_index(str(build / FAISS_FILE)),
         bm25=bm25s.BM25.load(str(build / "bm25")),
+    )
+
+
+class _CorpusFile(BaseModel):
+    documents: list[Document]
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    facts: list[Any]
+
+
+def _read_corpus_json(path: Path) -> Segmented:
+    payload = _CorpusFile.model_validate_json(path.read_bytes())
+    return Segmented(
+        documents=payload.documents,
+        sentences=payload.sentences,
+        chunks=payload.chunks,
+        facts=_FACTS.validate_python(payload.facts),
     )
 
 
@@ -433,7 +460,21 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, p
                 raise
             # a file broken since the last build must not stop answers: serve that build, and say so once
             log.warning("warning: %s (answering from the previous index; fix it and run `assistant ingest`)", err)
-    index = load_index(settings.index_dir)
+        except OSError as err:  # a read-only or full disk: the previous build still answers
+            if live_build(settings.index_dir) is None:
+                raise IndexError_(f"cannot write the index in {settings.index_dir}: {err.strerror or err}") from None
+            log.warning(
+                "warning: cannot write a new index in %s (%s); answering from the previous one",
+                settings.index_dir,
+                err.strerror or err,
+            )
+    try:
+        index = load_index(settings.index_dir)
+    except StaleIndexError:  # damage only loading can see (a file of the wrong shape with a matching checksum)
+        if not rebuild:
+            raise
+        build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress)
+        index = load_index(settings.index_dir)
     for skipped in skipped_files(index):
         log.warning("warning: skipped %s (fix it and run `assistant ingest`)", skipped)
     return index

@@ -5,9 +5,12 @@ Shared by the index builder and loader (assistant.ingest.index) and by increment
 
 from __future__ import annotations
 
+import json
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.ingest.corpus import sha256
 
@@ -17,6 +20,34 @@ REQUIRED = ("corpus.json", "sentences.npy", FAISS_FILE)  # every build has them,
 # so a user's own `build-output/` beside the index is never touched.
 BUILD_MARKER = ".assistant-build"
 STAGING = ".staging-"  # prefix of a build folder being created, before it carries its marker
+
+
+class Manifest(BaseModel):
+    """The shape every build's manifest.json must have before anything in it is trusted."""
+
+    model_config = ConfigDict(extra="allow")
+    format: int
+    model: str
+    chunking: dict[str, Any]
+    splitter: str
+    inputs: dict[str, str]
+    files: dict[str, str]
+    skipped: list[Any] = []
+
+
+def read_manifest(build: Path) -> dict[str, Any]:
+    """The manifest of `build` as a dict; ValueError saying what is wrong when it is unreadable or malformed."""
+    try:
+        raw = (build / "manifest.json").read_bytes()
+    except OSError as err:
+        raise ValueError(f"unreadable manifest in {build}: {err.strerror or err}") from None
+    try:
+        Manifest.model_validate_json(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        raise ValueError(f"unreadable manifest in {build}: {where}: {first['msg']}") from None
+    return json.loads(raw)  # type: ignore[no-any-return]
 
 
 def is_own_build(folder: Path) -> bool:
@@ -42,7 +73,7 @@ def corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
 def live_build(index_dir: Path) -> Path | None:
     try:
         name = (index_dir / "CURRENT").read_text("utf-8").strip()
-    except OSError:
+    except (OSError, ValueError):  # missing, a folder, unreadable or not UTF-8: no live build
         return None
     build = index_dir / name
     return build if name.startswith("build-") and build.is_dir() else None

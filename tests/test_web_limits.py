@@ -1,0 +1,385 @@
+"""The web server's limits (assistant/edges/web_limits.py): in-process on a tiny Starlette app, then on the live UI."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import shutil
+import socket
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import pytest
+from fastapi import Body, FastAPI
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from assistant import Assistant, Settings
+from assistant.edges import web_limits
+from tests.conftest import CORPUS
+
+LIMITS = web_limits.Limits(
+    max_request_bytes=1000,
+    max_upload_bytes=5000,
+    upload_types=(".txt", ".pdf"),
+    uploads_enabled=True,
+    allowed_hosts=web_limits.allowed_hosts("127.0.0.1", ["briefing.example"]),
+    login_free_failures=2,
+    login_delay_seconds=30,
+)
+
+
+async def echo(request: Request) -> JSONResponse:
+    body = await request.body()
+    return JSONResponse({"bytes": len(body)})
+
+
+async def upload(request: Request) -> JSONResponse:
+    async with request.form() as form:
+        return JSONResponse({"files": [f.filename for f in form.getlist("files") if not isinstance(f, str)]})
+
+
+async def login(request: Request) -> PlainTextResponse:
+    form = await request.form()
+    ok = form.get("password") == "right"
+    return PlainTextResponse("ok" if ok else "Incorrect credentials.", status_code=200 if ok else 400)
+
+
+def join(payload: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    """A FastAPI route that reads a JSON body (FastAPI answers 400 to any exception while reading it)."""
+    return payload
+
+
+def client(limits: web_limits.Limits = LIMITS) -> TestClient:
+    routes = [
+        Route("/", echo, methods=["GET", "POST"]),
+        Route("/gradio_api/upload", upload, methods=["POST"]),
+        Route("/login", login, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, middleware=web_limits.middleware(limits))
+    return TestClient(app, base_url="http://127.0.0.1:7860")
+
+
+# --- headers and hosts ---------------------------------------------------------------------
+
+
+def test_every_response_carries_the_security_headers() -> None:
+    response = client().get("/")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    csp = response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "img-src 'self' data: blob:" in csp and "default-src 'self'" in csp
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:7860", "localhost:7860", "[::1]:7860", "briefing.example"])
+def test_loopback_the_bound_host_and_listed_hosts_are_served(host: str) -> None:
+    assert client().get("/", headers={"Host": host}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "evil.example:7860"])
+def test_any_other_host_header_is_refused(host: str) -> None:
+    assert client().get("/", headers={"Host": host}).status_code == 400
+
+
+def test_a_server_bound_to_every_interface_answers_to_this_machines_name() -> None:
+    assert socket.gethostname().lower() in web_limits.allowed_hosts("0.0.0.0")
+    assert "0.0.0.0" not in web_limits.allowed_hosts("0.0.0.0")
+
+
+# --- cross-site posts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+    ],
+)
+def test_a_post_from_another_site_is_refused(headers: dict[str, str]) -> None:
+    assert client().post("/", content=b"{}", headers=headers).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Origin": "http://127.0.0.1:7860"}, {"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"}]
+)
+def test_a_post_from_the_page_itself_or_a_script_is_served(headers: dict[str, str]) -> None:
+    assert client().post("/", content=b"{}", headers=headers).status_code == 200
+
+
+def test_a_cross_site_get_is_served() -> None:
+    """Only state-changing methods are refused; links to the UI from elsewhere still open it."""
+    assert client().get("/", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 200
+
+
+# --- body sizes ----------------------------------------------------------------------------
+
+
+def test_a_body_at_the_cap_is_served() -> None:
+    assert client().post("/", content=b"x" * 1000).json() == {"bytes": 1000}
+
+
+def test_a_body_over_the_cap_is_refused_by_its_content_length() -> None:
+    response = client().post("/", content=b"x" * 1001)
+    assert response.status_code == 413 and response.text == "request body over 1000 bytes refused"
+
+
+def test_a_streamed_body_over_the_cap_is_refused_while_it_arrives() -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(100):
+            yield b"x" * 400
+
+    response = client().post("/", content=chunks())  # chunked: no Content-Length
+    assert response.status_code == 413
+
+
+def test_a_streamed_body_is_refused_with_413_even_where_the_app_catches_the_error() -> None:
+    """FastAPI turns any exception while it reads a body into a 400; the refusal is sent first."""
+    api = FastAPI(middleware=web_limits.middleware(LIMITS))
+    api.post("/gradio_api/queue/join")(join)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"data": "'
+        for _ in range(10):
+            yield b"x" * 400
+
+    response = TestClient(api, base_url="http://127.0.0.1:7860").post(
+        "/gradio_api/queue/join", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413 and response.text == "request body over 1000 bytes refused"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "text"),
+    [
+        (b'{"data": [], "fn_index": 3}', 400, "this event takes 2 values in 'data'; got 0"),
+        (b'{"data": "q", "fn_index": 3}', 400, "'data' must be a list of 2 values, not str"),
+        (b'{"data": ["q", ""], "fn_index": 3}', 200, ""),
+        (b'{"data": [], "fn_index": 99}', 200, ""),  # an event it does not know: Gradio answers
+    ],
+)
+def test_an_event_with_too_few_values_is_refused_in_one_line(body: bytes, status: int, text: str) -> None:
+    limits = web_limits.Limits(**{**LIMITS.__dict__, "inputs": {"3": 2, "call/chat": 2}})
+    response = TestClient(
+        Starlette(
+            routes=[Route("/gradio_api/queue/join", echo, methods=["POST"])], middleware=web_limits.middleware(limits)
+        ),
+        base_url="http://127.0.0.1:7860",
+    ).post("/gradio_api/queue/join", content=body)
+    assert response.status_code == status and (not text or response.text == text)
+    if status == 200:
+        assert response.json() == {"bytes": len(body)}  # the body reaches the app unchanged
+
+
+def test_a_malformed_content_length_is_refused() -> None:
+    assert client().post("/", content=b"x", headers={"Content-Length": "-1"}).status_code in (400, 413)
+
+
+# --- uploads -------------------------------------------------------------------------------
+
+
+def test_an_allowed_file_type_within_the_upload_cap_is_taken() -> None:
+    """Uploads have their own, larger cap than other requests."""
+    response = client().post("/gradio_api/upload", files={"files": ("brief.txt", b"x" * 3000)})
+    assert response.status_code == 200 and response.json() == {"files": ["brief.txt"]}
+
+
+@pytest.mark.parametrize("name", ["run.sh", "page.html", "noext", "brief.txt.exe", "..\\evil.PY"])
+def test_an_upload_of_another_file_type_is_refused(name: str) -> None:
+    response = client().post("/gradio_api/upload", files={"files": (name, b"x")})
+    assert response.status_code == 415 and "upload one of .txt, .pdf" in response.text
+
+
+def test_an_upload_over_its_cap_is_refused() -> None:
+    assert client().post("/gradio_api/upload", files={"files": ("big.txt", b"x" * 6000)}).status_code == 413
+
+
+def test_uploads_are_refused_when_the_app_takes_no_files() -> None:
+    closed = web_limits.Limits(**{**LIMITS.__dict__, "uploads_enabled": False})
+    assert client(closed).post("/gradio_api/upload", files={"files": ("a.txt", b"x")}).status_code == 403
+
+
+def test_limits_come_from_the_settings() -> None:
+    settings = Settings(max_upload_bytes=4096, upload_types=("txt", ".PDF"), allowed_hosts=("intranet.example",))
+    limits = web_limits.limits_for(settings, "127.0.0.1", uploads_enabled=True)
+    assert limits.max_upload_bytes == 4096 and limits.upload_types == (".txt", ".pdf")
+    assert "intranet.example" in limits.allowed_hosts and "localhost" in limits.allowed_hosts
+
+
+# --- logins --------------------------------------------------------------------------------
+
+
+def test_logins_wait_after_repeated_failures_even_with_the_right_password() -> None:
+    browser = client()
+    codes = [browser.post("/login", data={"password": "wrong"}).status_code for _ in range(4)]
+    assert codes == [400, 400, 429, 429]
+    refused = browser.post("/login", data={"password": "right"})
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 29
+
+
+def test_the_wait_doubles_and_a_success_clears_it() -> None:
+    now = [0.0]
+    throttle = web_limits.LoginThrottle(lambda *_: None, LIMITS, clock=lambda: now[0])  # type: ignore[arg-type, return-value]
+    for status in (400, 400, 400):
+        throttle._count("a", throttle.failures.setdefault("a", web_limits._Failures()), status)
+    assert throttle.failures["a"].wait_until == 60.0  # 30 s after the 2nd failure, 60 s after the 3rd
+    throttle._count("a", throttle.failures["a"], 200)
+    assert "a" not in throttle.failures
+
+
+# --- the live UI ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(tmp: Path, **options: Any) -> Iterator[str]:
+    from assistant.edges import ui
+
+    shutil.copytree(CORPUS, tmp / "corpus")
+    settings = Settings(embedder="fake", corpus_dir=tmp / "corpus", index_dir=tmp / "index", login_delay_seconds=30)
+    with warnings.catch_warnings():  # Gradio leaves event loops unclosed (see tests/test_ui_client.py)
+        warnings.simplefilter("ignore", ResourceWarning)
+        app = ui.build_app(Assistant.load(settings), tmp / "feedback.jsonl")
+        port = free_port()
+        ui.serve(app, port=port, settings=settings, prevent_thread_lock=True, quiet=True, **options)
+        asyncio.set_event_loop(None)
+        gc.collect()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            app.close()
+            gc.collect()
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(tmp_path_factory.mktemp("limits")) as address:
+        yield address
+
+
+def call_chat(url: str, data: list[Any]) -> str:
+    """The raw two-step /gradio_api/call/chat protocol; the event stream's text."""
+    event = httpx.post(f"{url}/gradio_api/call/chat", json={"data": data}, timeout=30).json()["event_id"]
+    return httpx.get(f"{url}/gradio_api/call/chat/{event}", timeout=30).text
+
+
+@pytest.mark.slow
+def test_the_live_page_has_the_headers_and_refuses_other_hosts(url: str) -> None:
+    page = httpx.get(url, timeout=10)
+    assert page.status_code == 200 and page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert httpx.get(url, headers={"Host": "evil.example"}, timeout=10).status_code == 400
+
+
+@pytest.mark.slow
+def test_the_live_server_refuses_big_bodies_uploads_and_cross_site_posts(url: str) -> None:
+    big = httpx.post(f"{url}/gradio_api/call/chat", content=b"x" * 10_000_000, timeout=30)
+    assert big.status_code == 413
+    # the app has an upload component (the Documents tab): the route is open, for the allowed types only
+    upload = httpx.post(f"{url}/gradio_api/upload", files={"files": ("a.exe", b"MZ" * 1000)}, timeout=30)
+    assert upload.status_code == 415
+    form = httpx.post(f"{url}/gradio_api/upload", data={"a": "b"}, headers={"Origin": "http://evil.example"})
+    assert form.status_code == 403
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (["Who hosted the Critical Minerals Ministerial?", 5], "must be text, not int"),
+        (["Who hosted the Critical Minerals Ministerial?", "x" * 100_000], "which is not a date"),
+        ([12, ""], "the question must be text, not int"),
+    ],
+)
+def test_raw_chat_calls_with_wrong_types_get_a_short_message(
+    url: str, data: list[Any], message: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    text = call_chat(url, data)
+    assert message in text and len(text) < 3000, text[:500]
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_raw_chat_call_with_a_lone_surrogate_is_answered(url: str) -> None:
+    payload = '{"data": ["Who hosted the Critical Minerals Ministerial?\\ud800", ""]}'
+    response = httpx.post(
+        f"{url}/gradio_api/call/chat", content=payload, headers={"Content-Type": "application/json"}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    event = response.json()["event_id"]
+    stream = httpx.get(f"{url}/gradio_api/call/chat/{event}", timeout=30).text
+    assert "event: complete" in stream and "Marco Rubio" in json.loads(stream.split("data: ", 1)[1].splitlines()[0])[0]
+
+
+@pytest.mark.slow
+def test_with_a_login_a_burst_of_wrong_passwords_is_slowed(tmp_path: Path) -> None:
+    with serving(tmp_path, auth=("ana", "s3cret-Passw0rd")) as url:
+        codes = [
+            httpx.post(f"{url}/login", data={"username": "ana", "password": f"wrong{n}"}, timeout=10).status_code
+            for n in range(20)
+        ]
+        assert codes[:3] == [400, 400, 400] and set(codes[3:]) == {429}
+        right = httpx.post(f"{url}/login", data={"username": "ana", "password": "s3cret-Passw0rd"}, timeout=10)
+        assert right.status_code == 429  # even the right password waits its turn
+
+
+def test_only_an_app_with_an_upload_component_takes_uploads() -> None:
+    import gradio as gr
+
+    from assistant.edges import ui
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with gr.Blocks() as plain:
+            gr.Textbox()
+        with gr.Blocks() as documents:
+            gr.File(file_types=[".txt"])
+        asyncio.set_event_loop(None)
+        gc.collect()
+    assert not ui.takes_uploads(plain) and ui.takes_uploads(documents)
+
+
+@pytest.mark.slow
+def test_a_live_app_with_an_upload_takes_allowed_files_within_the_cap(tmp_path: Path) -> None:
+    """Gradio's own upload route behind the limits: types and size from the settings."""
+    import gradio as gr
+
+    from assistant.edges import ui
+
+    settings = Settings(max_upload_bytes=100_000, upload_types=(".txt",))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with gr.Blocks() as app:
+            gr.File(file_types=[".txt"])
+        port = free_port()
+        ui.serve(app, port=port, settings=settings, prevent_thread_lock=True, quiet=True)
+        asyncio.set_event_loop(None)
+        gc.collect()
+    try:
+        url = f"http://127.0.0.1:{port}/gradio_api/upload"
+        taken = httpx.post(url, files={"files": ("notes.txt", b"On May 1 the talks opened.\n")}, timeout=30)
+        assert taken.status_code == 200 and taken.json()[0].endswith("notes.txt")
+        assert httpx.post(url, files={"files": ("run.sh", b"echo")}, timeout=30).status_code == 415
+        assert httpx.post(url, files={"files": ("big.txt", b"x" * 200_000)}, timeout=30).status_code == 413
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            app.close()
+            gc.collect()
