@@ -30,15 +30,21 @@ $(UV): requirements-uv.txt
 check-lock: $(UV)
 	@$(UV) lock --check --quiet 2>/dev/null || { echo "error: uv.lock is out of date with pyproject.toml: run 'make lock' to refresh it"; exit 2; }
 
+# uv sync, and one line: how many packages it installed (or that none were needed), and the time.
+define sync
+	@start=$$EPOCHREALTIME; out=$$($(UV) sync --frozen $(1) 2>&1) || { echo "$$out"; exit 1; }; \
+	n=$$(sed -n 's/^Installed \([0-9]*\) package.*/\1/p' <<< "$$out"); \
+	if [ -n "$$n" ]; then echo "installed $$n packages into $(VENV) from uv.lock ($(2)) in $$($(elapsed)) s"; \
+	else echo "$(VENV) matches uv.lock ($(2); checked in $$($(elapsed)) s)"; fi
+endef
+
 # The runtime packages only (`make run`); packages installed for the tests are kept.
 install: check-lock
-	@start=$$EPOCHREALTIME; $(UV) sync --frozen --no-dev --inexact --quiet && \
-	echo "installed $(VENV) from uv.lock (runtime) in $$($(elapsed)) s"
+	$(call sync,--no-dev --inexact,runtime)
 
-# Everything the tests need, exactly the lock's runtime and dev packages.
+# Everything the tests need: exactly the lock's runtime and dev packages.
 install-dev: check-lock
-	@start=$$EPOCHREALTIME; $(UV) sync --frozen --quiet && \
-	echo "installed $(VENV) from uv.lock (runtime and dev) in $$($(elapsed)) s"
+	$(call sync,,runtime and dev)
 
 # Re-resolve after editing pyproject.toml (add ARGS=--upgrade to move unpinned transitive packages).
 lock: $(UV)
