@@ -62,11 +62,13 @@ def test_a_rebuild_on_load_says_why_and_how_long_it_took_at_a_terminal(fake_sett
 
 @pytest.mark.model
 def test_a_first_ingest_with_the_real_model_prints_its_stages_and_imports_no_torch(tmp_path: Path) -> None:
-    index = tmp_path / "index"
+    index, corpus = tmp_path / "index", tmp_path / "corpus"
+    (corpus / "docs").mkdir(parents=True)  # one short document: the stages are the same as for any corpus
+    (corpus / "docs" / "note.txt").write_text("On May 4, 2026, Ana Ruiz opened the Lisbon office.\n", "utf-8")
     script = (
         "import sys\n"
         "from assistant.edges.cli import main\n"
-        f"sys.argv = ['assistant', 'ingest', '--index', {str(index)!r}]\n"
+        f"sys.argv = ['assistant', 'ingest', '--corpus', {str(corpus)!r}, '--index', {str(index)!r}]\n"
         "try:\n"
         "    main()\n"
         "finally:\n"
