@@ -23,12 +23,16 @@ $(UV): requirements-uv.txt
 	@start=$$EPOCHREALTIME; rm -rf $(UV_DIR) && \
 	$(PYTHON) -m pip install --isolated --root-user-action=ignore --quiet --disable-pip-version-check \
 	    --no-deps --require-hashes \
-	    --target $(UV_DIR) -r requirements-uv.txt && \
+	    --target $(UV_DIR) -r requirements-uv.txt || \
+	{ echo "error: could not install uv $(UV_VERSION) with '$(PYTHON) -m pip' (no pip? apt-get install python3-pip)"; exit 2; }; \
 	echo "installed uv $(UV_VERSION) in $(UV_DIR)/ in $$($(elapsed)) s"
 
 # One line if uv.lock no longer matches pyproject.toml (nothing is installed then).
 check-lock: $(UV)
-	@$(UV) lock --check --quiet 2>/dev/null || { echo "error: uv.lock is out of date with pyproject.toml: run 'make lock' to refresh it"; exit 2; }
+	@out=$$($(UV) lock --check 2>&1) || { \
+	    if grep -q "needs to be updated" <<< "$$out"; then \
+	        echo "error: uv.lock is out of date with pyproject.toml: run 'make lock' to refresh it"; \
+	    else echo "$$out"; fi; exit 2; }
 
 # uv sync, and one line: how many packages it installed (or that none were needed), and the time.
 define sync
