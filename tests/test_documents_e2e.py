@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_ingest_indexes_the_readable_files_and_lists_the_skipped_one_with_its_re
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert any(line.startswith("skipped: ") and "scan.pdf: no text layer" in line for line in lines), lines
-    assert lines[-1].startswith("index built: ") and lines[-1].endswith("(2 documents, 1 files skipped)")
+    assert re.fullmatch(r"index built in [0-9.]+ s: .+ \(2 documents, 1 files skipped\)", lines[-1]), lines[-1]
 
 
 def test_ingest_json_lists_documents_with_format_pages_and_sentences_and_the_skipped_files(settings: Settings) -> None:

@@ -121,7 +121,7 @@ class ExportingEmbedder(HashEmbedder):
     def __init__(self) -> None:
         self.exports: list[Path] = []
 
-    def export_onnx(self, index_dir: Path, probe: list[str]) -> bool:
+    def export_onnx(self, index_dir: Path) -> bool:
         self.exports.append(index_dir)
         return False
 

