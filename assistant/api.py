@@ -120,7 +120,7 @@ class Assistant:
         from assistant.calculate.aliases import PACKAGED_ALIASES, load_aliases
 
         settings = settings or load_settings()
-        embedder = embedder or make_embedder(settings.embedder, settings.index_dir)
+        embedder = embedder or make_embedder(settings.embedder, settings.index_dir, rebuild=rebuild)
         index = ensure_index(settings, embedder, rebuild=rebuild, progress=progress)
         lexicon = Lexicon.build(s.text for s in index.data.sentences)
         own = settings.corpus_dir / "aliases.yaml"

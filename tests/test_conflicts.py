@@ -160,11 +160,21 @@ def ministerial(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant.load(Settings(corpus_dir=MINISTERIAL, index_dir=index, embedder="minilm"))
 
 
+PRIVATE_MONEY = [
+    "How much are private investors putting into the stockpile?",
+    "How much private money is in the reserve?",
+    # "sector" is the rarest word the article's sentence shares, and the brief never uses it: the
+    # next one ("private", in the brief's topic sentence) ties the two
+    "How much did the private sector put into the reserve?",
+]
+
+
 @pytest.mark.model
+@pytest.mark.parametrize("question", PRIVATE_MONEY)
 def test_asked_about_the_private_money_a_user_is_told_the_sources_disagree_with_both_quotes(
-    ministerial: Assistant,
+    ministerial: Assistant, question: str
 ) -> None:
-    answer = ministerial.ask("How much are private investors putting into the stockpile?")
+    answer = ministerial.ask(question)
     [conflict] = answer.conflicts
     assert [v.value for v in conflict.values] == ["$2 billion", "about $1.67 billion"]
     assert len({v.doc_id for v in conflict.values}) == 2

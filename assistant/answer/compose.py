@@ -180,10 +180,14 @@ def _disagreement(
     if answer is None:
         return None
     own = passage(index, best.position)
-    thread = disputes.anchor(weights, answer, own)
-    if thread is None:
-        return None
-    return disputes.detect(thread, answer, own, _around(index, scored, thread), facts)
+    for rank, thread in enumerate(disputes.anchors(weights, answer, own)):
+        others = _around(index, scored, thread)
+        # the rarest word is the thread; a commoner one only where no other document uses the rarer
+        if rank == 0 or disputes.elsewhere(thread, answer, others):
+            found = disputes.detect(thread, answer, own, others, facts)
+            if found or disputes.elsewhere(thread, answer, others):
+                return found
+    return None
 
 
 def _claim(question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[str, float]) -> disputes.Claim | None:

@@ -123,12 +123,26 @@ def anchor(weights: Mapping[str, float], answer: Claim, best: Passage) -> str | 
 
     `weights` are the question's terms with their rarity (IDF).
     """
+    return next(iter(anchors(weights, answer, best)), None)
+
+
+def anchors(weights: Mapping[str, float], answer: Claim, best: Passage) -> list[str]:
+    """Every question term the answer's passage uses outside the answer's own words, rarest first.
+
+    The rarest is the thread; the next is tried only where no other document uses the rarer one
+    at all (one document's own wording, "private sector" where another says "private money").
+    """
     own = {t for m in answer.sentence.mentions if m.start < answer.end and answer.start < m.end for t in stems(m.text)}
     if answer.kind == "actor":  # the same actor for the same action: the action is the thread
         action = _action(answer)
-        return action if action in weights else None
+        return [action] if action is not None and action in weights else []
     shared = [t for t in weights if best.uses(t, answer.kind) and t not in own]
-    return max(shared, key=lambda t: (weights[t], t)) if shared else None
+    return sorted(shared, key=lambda t: (weights[t], t), reverse=True)
+
+
+def elsewhere(thread: str, answer: Claim, others: Sequence[Passage]) -> bool:
+    """Whether a passage of another document than the answer's speaks of `thread`."""
+    return any(o.sentence.doc_id != answer.sentence.doc_id and o.uses(thread, answer.kind) for o in others)
 
 
 def detect(

@@ -98,7 +98,7 @@ def ingest(
         started = time.perf_counter()
         status_line = "index is up to date"
         settings = settings_for(corpus, index)
-        embedder = make_embedder(settings.embedder, settings.index_dir)
+        embedder = make_embedder(settings.embedder, settings.index_dir, not no_rebuild, force=force)
         reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
         if no_rebuild and reasons:
             raise StaleIndexError(reasons)

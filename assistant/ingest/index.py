@@ -440,7 +440,7 @@ def ensure_query_model(index_dir: Path, embedder: Embedder) -> None:
         return
     from assistant.ingest import onnx_embedding
 
-    if not onnx_embedding.exported(index_dir, embedder.model_id):
+    if getattr(embedder, "force_export", False) or not onnx_embedding.exported(index_dir, embedder.model_id):
         _export_query_model(embedder, index_dir)
 
 

