@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -387,18 +388,20 @@ def floods(url: str, pid: int, report: Report, question_bytes: int, seconds: flo
 
 
 def pytest_probes(report: Report, name: str, args: list[str]) -> None:
-    """Run tests as probes: each passed test is a probe that held, each failed one a probe that did not."""
+    """Run tests as probes: each passed test is a probe that held; each failed or skipped one (a
+    probe not tried, e.g. no Chromium) is one that did not."""
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
+        env={**os.environ, "ASSISTANT_REQUIRE_BROWSER": "1"},
     )
     tail = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-200:]
     counts = {kind: int(n) for n, kind in re.findall(r"(\d+) (passed|failed|error|skipped)", tail)}
     for n in range(counts.get("passed", 0)):
         report.results.append((f"{name} #{n + 1}", True, ""))
-    for n in range(counts.get("failed", 0) + counts.get("error", 0)):
+    for n in range(counts.get("failed", 0) + counts.get("error", 0) + counts.get("skipped", 0)):
         report.results.append((f"{name} failure #{n + 1}", False, tail))
     print(f"{'ok  ' if run.returncode == 0 else 'FAIL'} {name}: {tail}", flush=True)
 
