@@ -28,8 +28,9 @@ from assistant.errors import AssistantError, CorpusError, InputError
 from assistant.ingest.embedding import Embedder, make_embedder
 from assistant.ingest.index import Index, ensure_index, live_build, load_index
 from assistant.ingest.lexicon import Lexicon
-from assistant.records import Answer, Computed, Declined, Hit
+from assistant.records import Answer, Computed, Declined, FactUse, Hit, Sentence
 from assistant.retrieve.candidates import Candidate, candidates, names_absent
+from assistant.retrieve.question import TIMES, answer_type
 from assistant.retrieve.search import Mode, retrieve
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,9 @@ ARITHMETIC = frozenset(
 )  # fmt: skip
 # Counts gathered across several facts: computed only when no sentence states the number outright.
 AGGREGATES = frozenset({"partners_count", "agreements_count"})
+# Look-ups of one stated value: when the sentence scorer is unsure, a fact of the asked kind with the
+# question's names still answers, if a sentence among the RELEVANT_TOP best candidates states it.
+LOOKUPS = frozenset({"event_date", "count", "money_amount", "share_value"})
 DATED = frozenset({"due_date", "first_deadline"})  # answered by a sentence that states the date outright
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # C0 controls, DEL, lone surrogates (not JSON-encodable)
 
@@ -196,6 +200,9 @@ class Assistant:
         """
         from assistant.calculate.calculator import calculate
 
+        counted = self._counted_deadline(text, scored, extractive, today)
+        if counted is not None:
+            return compose_calculation(text, counted, self.index, self.settings.prompts_dir)
         stated = not extractive.abstained and bool(scored) and focus(text, scored[0]) is not None
         arithmetic = (
             query.intent in ARITHMETIC and not (query.intent in DATED and self._states_date(text, scored, extractive))
@@ -208,7 +215,14 @@ class Assistant:
             log.exception("calculator failed on %r; answering from retrieval alone", text)
             return extractive
         prompts = self.settings.prompts_dir
-        if isinstance(outcome, Computed) and arithmetic and self._relevant(outcome, scored):
+        if isinstance(outcome, Computed) and arithmetic and self._relevant(query, outcome, scored):
+            return compose_calculation(text, self._beside_rivals(query, outcome, today, weights), self.index, prompts)
+        if (
+            isinstance(outcome, Computed)
+            and extractive.abstained
+            and query.intent in LOOKUPS
+            and any(_states(u, c.sentence) for u in outcome.uses for c in scored[:RELEVANT_TOP])
+        ):
             return compose_calculation(text, self._beside_rivals(query, outcome, today, weights), self.index, prompts)
         if isinstance(outcome, Declined) and extractive.abstained and query.intent is not None:
             related = next((c.sentence for c in scored if not is_heading(self.index, c.position)), None)
@@ -246,13 +260,33 @@ class Assistant:
     def _states_date(self, text: str, scored: list[Scored], extractive: Answer) -> bool:
         return not extractive.abstained and bool(scored) and states_date(focus(text, scored[0]))
 
-    def _relevant(self, outcome: Computed, scored: list[Scored]) -> bool:
-        """At least one input of the calculation is stated by a sentence among the best candidates."""
+    def _counted_deadline(self, text: str, scored: list[Scored], extractive: Answer, today: dt.date) -> Computed | None:
+        """For a question asking for a date, the date of a deadline the chosen sentence counts from an
+        event ("within 90 days of the ministerial"): the event's cited date plus the days."""
+        from assistant.calculate.relative import counted_deadline
+
+        if extractive.abstained or not scored or answer_type(text).labels != TIMES:
+            return None
+        if self._states_date(text, scored, extractive):
+            return None
+        try:
+            return counted_deadline(scored[0].sentence, self.index.data.facts, today)
+        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the extractive answer
+            log.exception("counted deadline failed on %r; answering from retrieval alone", text)
+            return None
+
+    def _relevant(self, query: Query, outcome: Computed, scored: list[Scored]) -> bool:
+        """At least one input of the calculation is stated by a sentence among the best candidates; and
+        for a date question, no better-ranked sentence that is not an input states a date itself
+        ("When did Britain sign its memorandum?" is not answered by another memorandum's due date)."""
         top = [c.sentence for c in scored[:RELEVANT_TOP]]
-        return any(
-            s.doc_id == u.fact.doc and (u.fact.start or 0) < s.end and s.start < (u.fact.end or 0)
-            for u in outcome.uses
-            for s in top
+        if not any(_states(u, s) for u in outcome.uses for s in top):
+            return False
+        if query.intent not in DATED or not scored:
+            return True
+        best = scored[0].sentence
+        return any(_states(u, best) for u in outcome.uses) or not any(
+            m.label in TIMES and states_date(m.text) for m in best.mentions
         )
 
     def _threshold(self) -> float:
@@ -295,3 +329,9 @@ class Assistant:
         probabilities = self.scorer.probabilities(np.vstack([c.features for c in found]))
         scored = [Scored(c.position, c.sentence, float(p), c.typed) for c, p in zip(found, probabilities, strict=True)]
         return sorted(scored, key=lambda c: (-c.score, c.position))
+
+
+def _states(use: FactUse, sentence: Sentence) -> bool:
+    """The calculation input `use` is stated in `sentence` (their spans overlap)."""
+    fact = use.fact
+    return sentence.doc_id == fact.doc and (fact.start or 0) < sentence.end and sentence.start < (fact.end or 0)

@@ -50,6 +50,17 @@ def real_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant.load(Settings(corpus_dir=CORPUS, index_dir=index_dir, embedder="minilm"))
 
 
+@pytest.fixture(scope="session")
+def harbour(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """A short unseen document (tests/documents.py HARBOUR) indexed with the real model."""
+    from tests.documents import HARBOUR
+
+    root = tmp_path_factory.mktemp("harbour")
+    (root / "corpus" / "docs").mkdir(parents=True)
+    (root / "corpus" / "docs" / "harbour.txt").write_text(HARBOUR, "utf-8")
+    return Assistant.load(Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder="minilm"))
+
+
 def assert_citations_exact(bot: Assistant, answer) -> None:  # type: ignore[no-untyped-def]
     """Every citation quotes its document exactly at its offsets."""
     for c in answer.citations:

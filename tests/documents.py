@@ -77,3 +77,17 @@ def docx(path: Path, blocks: Sequence[tuple[str, str]], title: str | None = None
     section.header.paragraphs[0].text = "OFFICIAL - header text that is not the body"
     document.save(str(path))
     return path
+
+
+# A short unseen document for answer rules: a dated event, an amount, a deadline counted from the
+# event, and a sentence with no date, name or figure at all.
+HARBOUR = """Harbour review
+
+The Lisbon Harbour Summit opened on March 3, 2025, with port authorities from nine countries.
+
+Dredging of the north channel began in 2024 and cost $40 million.
+
+The review panel must publish its findings within 6 weeks of the summit.
+
+The review panel praised the new container cranes and the quieter night shifts.
+"""

@@ -17,12 +17,28 @@ from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, TIMES, 
         ("Where is the reserve stored?", PLACES),
         ("In what country is Normandy located?", PLACES),
         ("How many nations attended?", COUNTS),
+        ("How many days are left until the plan is due?", TIMES | COUNTS),  # "30 days" is a DATE to spaCy
         ("How much does the private sector put in?", AMOUNTS),
         ("What percentage of the output does China refine?", frozenset({"PERCENT"})),
         ("How long did the siege last?", TIMES | COUNTS),
     ],
 )
 def test_a_wh_word_asks_for_entity_labels(question: str, labels: frozenset[str]) -> None:
+    assert answer_type(question).labels == labels
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("When the rocks are re-melted, what is formed?", frozenset()),  # asks what, not when
+        ("When dating rocks, what is the isotopic date applied to?", frozenset()),
+        ("After reopening, where will the art be placed?", PLACES),
+        ("If the loan is repaid, how much is left?", AMOUNTS),
+        ("When is the deadline, and who signs it?", TIMES),  # "When is ..." asks when
+        ("When did the Normans arrive?", TIMES),
+    ],
+)
+def test_a_leading_clause_does_not_decide_what_is_asked(question: str, labels: frozenset[str]) -> None:
     assert answer_type(question).labels == labels
 
 

@@ -31,6 +31,7 @@ from assistant.records import (
     MoneyFact,
     Sentence,
 )
+from assistant.retrieve.question import answer_type
 
 log = logging.getLogger(__name__)
 # A short answer is a mention at most this many characters from a question word in the sentence.
@@ -132,6 +133,10 @@ def compose(
     """
     if not scored or scored[0].score < threshold:
         return abstain(question, scored, index, prompts)
+    if answer_type(question).labels and not scored[0].typed:
+        # asked for a date, a name, a place or a figure, and the best sentence holds none that the
+        # question does not already give: "the sources don't say" (evals/README.md has the figures)
+        return abstain(question, scored, index, prompts)
     best = scored[0]
     floor = max(threshold, best.score * support_ratio)
     chosen = [best] + [s for s in scored[1:] if s.score >= floor and not is_heading(index, s.position)][
@@ -179,12 +184,18 @@ def _disagreement(
     answer = _claim(question, best, facts, weights) if weights else None
     if answer is None:
         return None
-    own = passage(index, best.position)
+    return _dispute(answer, passage(index, best.position), index, scored, weights)
+
+
+def _dispute(
+    answer: disputes.Claim, own: disputes.Passage, index: Index, scored: list[Scored], weights: Mapping[str, float]
+) -> disputes.Disagreement | None:
+    """The values other passages tied to `answer` by a thread word give for its thing, where they differ."""
     for rank, thread in enumerate(disputes.anchors(weights, answer, own)):
         others = _around(index, scored, thread)
         # the rarest word is the thread; a commoner one only where no other document uses the rarer
         if rank == 0 or disputes.elsewhere(thread, answer, others):
-            found = disputes.detect(thread, answer, own, others, facts)
+            found = disputes.detect(thread, answer, own, others, index.data.facts)
             if found or disputes.elsewhere(thread, answer, others):
                 return found
     return None
@@ -224,12 +235,10 @@ def input_rivals(uses: Sequence[FactUse], index: Index, weights: Mapping[str, fl
         key = ("$" if use.fact.currency == "USD" else None, use.fact.amount.normalize())
         own = passage(index, where)
         claim = next((c for c in disputes.claims(own.sentence, "money", facts) if c.key == key), None)
-        thread = disputes.anchor(weights, claim, own) if claim else None
-        if claim is None or thread is None:
+        if claim is None or (dispute := _dispute(claim, own, index, [], weights)) is None:
             continue
-        dispute = disputes.detect(thread, claim, own, _around(index, [], thread), facts)
-        rival = dispute.claims[1] if dispute else None
-        if rival is not None and rival.sentence.doc_id != claim.sentence.doc_id:
+        rival = dispute.claims[1]
+        if rival.sentence.doc_id != claim.sentence.doc_id:
             same = [f for f in facts if isinstance(f, MoneyFact) and f.doc == rival.sentence.doc_id
                     and f.start == rival.sentence.start and (f.amount.normalize(),) == rival.key[1:]]  # fmt: skip
             found.update({use.fact.id: same[0]} if same else {})

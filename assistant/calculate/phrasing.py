@@ -74,6 +74,11 @@ def dated(name: str, verb: str, day: str) -> str:
     return f"{cap(name)} {verb} {day}."
 
 
+def counted_from(due: str, passed: bool, within: str, start: str) -> str:
+    """A deadline a sentence counts from a named event: 'The deadline is May 5, 2026: 90 days after ...'."""
+    return f"The deadline {'was' if passed else 'is'} {due}: {within} after {start}."
+
+
 def countdown(name: str, verb: str, day: str, now: str, days: int) -> str:
     """How far a date is from today (`days` > 0 ahead, 0 today, < 0 passed)."""
     if days > 0:

@@ -322,6 +322,37 @@ def _split_parties(raw: str) -> list[str]:
     return [re.sub(r"^the\s+", "", name.strip()) for name in names if name.strip()]
 
 
+_RELATIVE = re.compile(
+    _DEADLINE.pattern + r"\s+(?:of|after|from|following)\s+(?:the\s+)?(?P<anchor>[\w’'\-]+(?:\s+[\w’'\-]+){0,5})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class RelativeDeadline:
+    """ "within 90 days of the ministerial": the days, and the words naming what they count from."""
+
+    days: int
+    anchor: tuple[str, ...]  # lower-case words after "of the", up to the first function word
+    start: int  # offsets of the whole phrase in the text
+    end: int
+
+
+def relative_deadline(text: str) -> RelativeDeadline | None:
+    """The first deadline counted from a named thing ("within 6 weeks after the summit"); months
+    and years have no fixed length, so they give None, as does a deadline without "of/after X"."""
+    m = _RELATIVE.search(text)
+    days = _due_days(m) if m else None
+    if m is None or days is None:
+        return None
+    words: list[str] = []
+    for word in m.group("anchor").lower().split():
+        if re.fullmatch(_PHRASE_STOP, word) or word in {"of", "the", "a", "an", "its", "their"}:
+            break
+        words.append(word)
+    return RelativeDeadline(days, tuple(words), m.start(), m.end()) if words else None
+
+
 def _due_days(deadline: re.Match[str]) -> int | None:
     """Days until the deadline; months and years have no fixed length, so they give None."""
     per_unit = {"day": 1, "week": 7}.get(deadline.group("unit").lower())

@@ -21,6 +21,8 @@ NUMBERS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
 _PLACE_NOUNS = "country|countries|city|cities|state|states|nation|nations|region|continent|town|province"
 # Most specific first; each rule is (pattern on the lower-cased question, expected labels).
 _RULES: list[tuple[re.Pattern[str], frozenset[str]]] = [
+    # spaCy labels a span of time ("30 days", "two decades") DATE or TIME, not CARDINAL
+    (re.compile(r"\bhow many (?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"), TIMES | COUNTS),
     (re.compile(r"\bhow many\b"), COUNTS),
     (re.compile(r"\bhow much\b"), AMOUNTS),
     (re.compile(r"\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b"), frozenset({"PERCENT"})),
@@ -55,11 +57,24 @@ class AnswerType:
 
 def answer_type(question: str) -> AnswerType:
     """The expected answer type of a question; empty when it asks for an explanation or nothing typed."""
-    text = question.lower().replace("’", "'")
+    text = _main_clause(question.lower().replace("’", "'"))
     if re.search(r"\b(?:why|how (?:do|does|did|is|are|was|were|can|could))\b", text):
         return AnswerType()
     labels = next((labels for pattern, labels in _RULES if pattern.search(text)), frozenset())
     return AnswerType(labels=labels, head=None if labels else _which_head(text))
+
+
+_AUXILIARIES = "is|was|are|were|do|does|did|will|would|can|could|should|shall|has|have|had|may|might|must"
+# "When rocks melt, what forms?": a leading clause (not "When is/did ..."), then the asking word.
+_LEADING = re.compile(
+    rf"^(?:when|after|before|if|while|once|as|since|during)\s+(?!(?:{_AUXILIARIES})\b)"
+    r".*?\b(?=(?:what|which|who|whom|whose|where|how)\b)"
+)
+
+
+def _main_clause(text: str) -> str:
+    """The question from its asking word on, past a leading clause: "When rocks melt, what forms?" asks what."""
+    return _LEADING.sub("", text, count=1)
 
 
 def _which_head(text: str) -> str | None:
