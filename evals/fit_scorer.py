@@ -57,6 +57,7 @@ from assistant.config import Settings  # noqa: E402
 from assistant.edges.evaluation import load_questions  # noqa: E402
 from assistant.ingest.embedding import Embedder, make_embedder  # noqa: E402
 from assistant.retrieve.candidates import FEATURES  # noqa: E402
+from assistant.retrieve.question import answer_type  # noqa: E402
 
 SUPPORT_RATIO = 0.5  # a design choice of the composer (how many further sentences to cite), not fitted
 MAX_CITATIONS = 3
@@ -76,6 +77,7 @@ class Rows:
     group: list[int] = field(default_factory=list)
     answerable: list[bool] = field(default_factory=list)  # per question
     own: list[bool] = field(default_factory=list)  # per question: from the article set (else SQuAD)
+    typed: list[bool] = field(default_factory=list)  # per question: asks for entity labels (date, name, ...)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return np.vstack(self.x), np.asarray(self.y), np.asarray(self.question), np.asarray(self.group)
@@ -94,6 +96,7 @@ class Rows:
         q = len(self.answerable)
         self.answerable.append(bool(spans))
         self.own.append(own)
+        self.typed.append(bool(answer_type(question).labels))
         for c in bot.candidates(bot._expand(question)):
             s = c.sentence
             self.x.append(c.features)
@@ -184,9 +187,14 @@ def out_of_fold(rows: Rows, c: float) -> np.ndarray:
 
 
 def outcomes(rows: Rows, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per question: the best probability, and whether the sentences the composer cites hold the answer."""
-    _, y, question, _ = rows.arrays()
+    """Per question: the best probability, and whether the sentences the composer cites hold the answer.
+
+    As the composer does, a question asking for entity labels whose best sentence holds no mention
+    of them is declined whatever its probability (best -1).
+    """
+    x, y, question, _ = rows.arrays()
     n = len(rows.answerable)
+    typed, hit_column = np.asarray(rows.typed, dtype=bool), FEATURES.index("type_hit")
     best, hit = np.zeros(n), np.zeros(n, dtype=bool)
     order = np.lexsort((-p, question))
     starts = np.searchsorted(question[order], np.arange(n))
@@ -195,7 +203,7 @@ def outcomes(rows: Rows, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         idx = order[starts[q] : ends[q]]
         if len(idx) == 0:
             continue
-        best[q] = p[idx[0]]
+        best[q] = p[idx[0]] if not (typed[q] and x[idx[0], hit_column] == 0) else -1.0
         chosen = [idx[0]] + [i for i in idx[1:] if p[i] >= best[q] * SUPPORT_RATIO][: MAX_CITATIONS - 1]
         hit[q] = bool(y[chosen].any())
     return best, hit
@@ -300,14 +308,15 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
 def save_rows(rows: Rows, path: Path) -> None:
     x, y, question, group = rows.arrays()
     np.savez_compressed(
-        path, x=x, y=y, question=question, group=group, answerable=np.asarray(rows.answerable), own=np.asarray(rows.own)
-    )
+        path, x=x, y=y, question=question, group=group, answerable=np.asarray(rows.answerable),
+        own=np.asarray(rows.own), typed=np.asarray(rows.typed),
+    )  # fmt: skip
 
 
 def load_rows(path: Path) -> Rows:
     z = np.load(path)
     return Rows(list(z["x"]), z["y"].tolist(), z["question"].tolist(), z["group"].tolist(),
-                z["answerable"].tolist(), z["own"].tolist())  # fmt: skip
+                z["answerable"].tolist(), z["own"].tolist(), z["typed"].tolist())  # fmt: skip
 
 
 def _candidate_recall(rows: Rows) -> float:
