@@ -28,7 +28,7 @@ from assistant.errors import AssistantError, CorpusError, InputError
 from assistant.ingest.embedding import Embedder, make_embedder
 from assistant.ingest.index import Index, ensure_index, live_build, load_index
 from assistant.ingest.lexicon import Lexicon
-from assistant.records import Answer, Computed, Declined, FactUse, Hit, Sentence
+from assistant.records import Answer, Computed, Declined, Fact, FactUse, Hit, Sentence
 from assistant.retrieve.candidates import Candidate, candidates, names_absent
 from assistant.retrieve.question import TIMES, answer_type
 from assistant.retrieve.search import Mode, retrieve
@@ -52,8 +52,10 @@ ARITHMETIC = frozenset(
 AGGREGATES = frozenset({"partners_count", "agreements_count"})
 # Look-ups of one stated value: when the sentence scorer is unsure, a fact of the asked kind with the
 # question's names still answers, if a sentence among the RELEVANT_TOP best candidates states it.
-LOOKUPS = frozenset({"event_date", "count", "money_amount", "share_value"})
+# Where the question fits several such facts, the one whose sentence retrieval ranks best answers.
+LOOKUPS = {"event_date": "event", "count": "count", "money_amount": "money", "share_value": "share"}
 DATED = frozenset({"due_date", "first_deadline"})  # answered by a sentence that states the date outright
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")  # C0 controls, DEL, lone surrogates (not JSON-encodable)
 
 
@@ -217,11 +219,14 @@ class Assistant:
         prompts = self.settings.prompts_dir
         if isinstance(outcome, Computed) and arithmetic and self._relevant(query, outcome, scored):
             return compose_calculation(text, self._beside_rivals(query, outcome, today, weights), self.index, prompts)
+        if isinstance(outcome, Declined) and extractive.abstained and query.intent in LOOKUPS:
+            outcome = self._best_ranked(query, scored, today) or outcome
         if (
             isinstance(outcome, Computed)
             and extractive.abstained
             and query.intent in LOOKUPS
             and any(_states(u, c.sentence) for u in outcome.uses for c in scored[:RELEVANT_TOP])
+            and not _restates(outcome.result, text)
         ):
             return compose_calculation(text, self._beside_rivals(query, outcome, today, weights), self.index, prompts)
         if isinstance(outcome, Declined) and extractive.abstained and query.intent is not None:
@@ -249,6 +254,26 @@ class Assistant:
         except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the calculation
             log.exception("rival inputs failed for %r; showing the calculation alone", query.question)
             return outcome
+
+    def _best_ranked(self, query: Query, scored: list[Scored], today: dt.date) -> Computed | None:
+        """A look-up the question fits to several facts, answered by the one whose sentence ranks best
+        among the best candidates ("How many countries are in the working group?": the sentence on
+        the working group, not the one on the meeting's 54 nations); None on a tie or no such fact."""
+        from assistant.calculate.calculator import calculate
+        from assistant.calculate.understanding import select
+
+        kind, facts, top = LOOKUPS[query.intent or ""], self.index.data.facts, scored[:RELEVANT_TOP]
+        found = select(query, facts, kind)
+
+        def rank(fact: Fact) -> int | None:
+            return next((r for r, c in enumerate(top) if _overlaps(fact, c.sentence)), None)
+
+        ranks = sorted((r, n) for n, f in enumerate(found) if (r := rank(f)) is not None)
+        if len(found) < 2 or not ranks or (len(ranks) > 1 and ranks[0][0] == ranks[1][0]):
+            return None
+        chosen = found[ranks[0][1]]
+        outcome = calculate(query, [f for f in facts if f.kind != kind or f.id == chosen.id], today)
+        return outcome if isinstance(outcome, Computed) else None
 
     def _with_original(self, scored: list[Scored], original: str) -> list[Scored]:
         """A follow-up's sentences scored for the rewritten question, or for the words as asked if they
@@ -333,5 +358,14 @@ class Assistant:
 
 def _states(use: FactUse, sentence: Sentence) -> bool:
     """The calculation input `use` is stated in `sentence` (their spans overlap)."""
-    fact = use.fact
+    return _overlaps(use.fact, sentence)
+
+
+def _restates(result: str, question: str) -> bool:
+    """The result's figures are all the question's own ("How many of the 54 nations ...?" is not 54)."""
+    figures = set(_NUMBER.findall(result))
+    return bool(figures) and figures <= set(_NUMBER.findall(question))
+
+
+def _overlaps(fact: Fact, sentence: Sentence) -> bool:
     return sentence.doc_id == fact.doc and (fact.start or 0) < sentence.end and sentence.start < (fact.end or 0)

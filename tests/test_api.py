@@ -145,3 +145,35 @@ def test_the_packaged_scorer_loads_and_was_fitted_by_the_script() -> None:
     body = json.loads(Path(PACKAGED).read_text("utf-8"))
     assert 0.0 < scorer.threshold < 1.0 and body["fitted"]["labels"] == "evals/labels"
     assert "out_of_fold" in body and len(body["curve"]) > 10
+
+
+PORTS = """Port statistics
+
+Delegations from 54 nations attended the harbour summit.
+
+A working group of 14 countries met in Porto on May 3, 2025.
+"""
+
+
+@pytest.fixture(scope="module")
+def doubting_bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """A corpus with two counts, and a scorer bar no sentence clears: every answer is a look-up."""
+    root = tmp_path_factory.mktemp("ports")
+    (root / "corpus" / "docs").mkdir(parents=True)
+    (root / "corpus" / "docs" / "ports.txt").write_text(PORTS, "utf-8")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder="minilm", abstain_below=0.999)
+    return Assistant.load(settings)
+
+
+@pytest.mark.model
+def test_a_look_up_that_fits_several_facts_takes_the_one_retrieval_ranks_best(doubting_bot: Assistant) -> None:
+    answer = doubting_bot.ask("How many countries are in the working group?")
+    assert answer.calculation is not None and answer.calculation.result == "14 countries", answer.text
+    assert "54" not in answer.text
+    assert_citations_exact(doubting_bot, answer)
+
+
+@pytest.mark.model
+def test_a_look_up_is_not_answered_with_a_figure_the_question_gives(doubting_bot: Assistant) -> None:
+    answer = doubting_bot.ask("How many of the 54 nations at the summit sent their ministers?")
+    assert answer.abstained and answer.calculation is None, answer.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, TIMES, answer_type, is_year
+from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, RATES, TIMES, answer_type, is_year
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,10 @@ from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, TIMES, 
         ("In what country is Normandy located?", PLACES),
         ("How many nations attended?", COUNTS),
         ("How many days are left until the plan is due?", TIMES | COUNTS),  # "30 days" is a DATE to spaCy
+        ("How many tonnes of cobalt will the reserve store?", frozenset({"QUANTITY"})),  # a measure, not a count
+        ("How many square miles does the park cover?", frozenset({"QUANTITY"})),
+        ("What interest rate does the loan carry?", RATES),
+        ("What is the price of lithium per tonne?", AMOUNTS),
         ("How much does the private sector put in?", AMOUNTS),
         ("What percentage of the output does China refine?", frozenset({"PERCENT"})),
         ("How long did the siege last?", TIMES | COUNTS),

@@ -15,6 +15,8 @@ from tests.conftest import assert_citations_exact
         "When were the new container cranes installed?",  # no date near the cranes
         "Who operates the new container cranes?",  # no name in the cranes sentence
         "How much did the container cranes cost?",  # the only amount is the dredging's
+        "What interest rate does the dredging loan carry?",  # an amount is not a rate
+        "How many tonnes of silt were dredged from the north channel?",  # no measure at all
     ],
 )
 def test_the_asked_type_missing_from_the_best_sentence_is_declined(harbour: Assistant, question: str) -> None:

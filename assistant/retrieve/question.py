@@ -17,16 +17,24 @@ PLACES = frozenset({"GPE", "LOC", "FAC"})
 COUNTS = frozenset({"CARDINAL", "QUANTITY"})
 AMOUNTS = frozenset({"MONEY", "PERCENT", "QUANTITY"})
 NUMBERS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
+RATES = frozenset({"PERCENT", "CARDINAL", "QUANTITY"})
+_MEASURES = ("tonnes|tons|kilograms|kilos|kg|grams|pounds|ounces|barrels|litres|liters|gallons|miles|"
+             "kilometres|kilometers|km|metres|meters|feet|inches|acres|hectares|megawatts|gigawatts")  # fmt: skip
 
 _PLACE_NOUNS = "country|countries|city|cities|state|states|nation|nations|region|continent|town|province"
 # Most specific first; each rule is (pattern on the lower-cased question, expected labels).
 _RULES: list[tuple[re.Pattern[str], frozenset[str]]] = [
     # spaCy labels a span of time ("30 days", "two decades") DATE or TIME, not CARDINAL
     (re.compile(r"\bhow many (?:seconds|minutes|hours|days|weeks|months|years|decades|centuries)\b"), TIMES | COUNTS),
+    # a measure's unit asks for a QUANTITY ("760 miles"), not a bare count of things
+    (re.compile(rf"\bhow many (?:square |cubic )?(?:{_MEASURES})\b"), frozenset({"QUANTITY"})),
     (re.compile(r"\bhow many\b"), COUNTS),
     (re.compile(r"\bhow much\b"), AMOUNTS),
     (re.compile(r"\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b"), frozenset({"PERCENT"})),
     (re.compile(r"\b(?:what|which|how) (?:amount|sum|price|cost)\b|\bhow (?:large|big) (?:a|an|is|was)\b"), AMOUNTS),
+    # "What is the price of X?", "What interest rate ...?": a price is money, a rate a share or a number
+    (re.compile(r"\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:\w+ )?(?:price|cost|fee|fare)s?\b"), AMOUNTS),
+    (re.compile(r"\bwhat (?:is |was |are |were )?(?:the |its |their )?\w+ rates?\b"), RATES),
     (re.compile(r"\b(?:what|which|in what|in which) (?:year|decade|century|month|day|date|time|period|era)\b"), TIMES),
     (re.compile(r"\bwhen\b"), TIMES),
     (re.compile(r"\bhow (?:long|old)\b"), TIMES | COUNTS),
