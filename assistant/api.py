@@ -170,6 +170,7 @@ class Assistant:
         scored = [] if names_absent(self.lexicon, query.text, known) else self._scored(self._expand(query.text))
         if scored and query.text != text:
             scored = self._with_original(scored, text)
+        scored = self._with_fact_focus(query, scored, today)
         s = self.settings
         weights = {t: self.lexicon.idf(t) for t in self.lexicon.query_terms(query.text)}
         extractive = compose(
@@ -254,6 +255,26 @@ class Assistant:
         except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the calculation
             log.exception("rival inputs failed for %r; showing the calculation alone", query.question)
             return outcome
+
+    def _with_fact_focus(self, query: Query, scored: list[Scored], today: dt.date) -> list[Scored]:
+        """Where the best sentence states the fact a look-up finds, that fact's value is its short answer:
+        "How much private money backs the reserve?" bolds the private sector's $2 billion, not the
+        $10 billion nearer the word "backed"."""
+        from assistant.calculate.calculator import calculate
+
+        if query.intent not in LOOKUPS or not scored or len(scored[0].typed) < 2:
+            return scored
+        best = scored[0]
+        try:
+            outcome = calculate(query, self.index.data.facts, today)
+        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the answer
+            log.exception("calculator failed on %r; the short answer is the nearest mention", query.question)
+            return scored
+        if not isinstance(outcome, Computed):
+            return scored
+        values = [set(_NUMBER.findall(u.value)) for u in outcome.uses if _states(u, best.sentence)]
+        fits = [m for m in best.typed if any(v and set(_NUMBER.findall(m.text)) == v for v in values)]
+        return [replace(best, typed=(fits[0],)), *scored[1:]] if len(fits) == 1 else scored
 
     def _best_ranked(self, query: Query, scored: list[Scored], today: dt.date) -> Computed | None:
         """A look-up the question fits to several facts, answered by the one whose sentence ranks best

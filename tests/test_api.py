@@ -177,3 +177,14 @@ def test_a_look_up_that_fits_several_facts_takes_the_one_retrieval_ranks_best(do
 def test_a_look_up_is_not_answered_with_a_figure_the_question_gives(doubting_bot: Assistant) -> None:
     answer = doubting_bot.ask("How many of the 54 nations at the summit sent their ministers?")
     assert answer.abstained and answer.calculation is None, answer.text
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "question",
+    ["How much private money backs the reserve?", "How much does the private sector put into the reserve?"],
+)
+def test_the_short_answer_is_the_value_of_the_fact_the_question_names(real_bot: Assistant, question: str) -> None:
+    """The sentence holds $10 billion (the bank's, next to "backed") and $2 billion (the private sector's)."""
+    answer = real_bot.ask(question)
+    assert answer.text.startswith("**") and "$2 billion**" in answer.text.split("—")[0], answer.text
