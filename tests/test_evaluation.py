@@ -375,3 +375,24 @@ def test_the_conflicts_suite_gates_precision_and_recall() -> None:
     assert minimums["conflict_precision"] and minimums["conflict_recall"]
     items = load_questions(suites[0].questions_file)
     assert sum(i.expect_conflict is True for i in items) >= 8 and sum(i.expect_conflict is False for i in items) >= 8
+
+
+@pytest.mark.parametrize(
+    ("text", "abstained", "unanswerable", "right"),
+    [
+        ("**$2 billion** — The private sector adds $2 billion. [1]", False, False, True),
+        ("**$10 billion** — The bank gives $10 billion and the private sector $2 billion. [1]", False, False, False),
+        ("**US** — The US will sign. [1]", False, True, False),  # any bold on an unanswerable item is wrong
+        ("The private sector adds $2 billion. [1]", False, False, None),  # no bold: not judged
+        ("**Note** The source material does not say.", True, False, None),
+    ],
+)
+def test_a_bold_short_answer_is_right_only_when_it_holds_an_expected_value(
+    text: str, abstained: bool, unanswerable: bool, right: bool | None
+) -> None:
+    from assistant.edges.evaluation import EvalItem, short_answer_right
+
+    item = EvalItem(id="q", category="c", question="How much?", expect_all=[] if unanswerable else [r"\$2 billion"],
+                    unanswerable=unanswerable)  # fmt: skip
+    answer = Answer(question="How much?", text=text, citations=[], abstained=abstained)
+    assert short_answer_right(item, answer) is right

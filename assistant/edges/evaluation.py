@@ -119,6 +119,7 @@ class ItemResult(BaseModel):
     latency_ms: float
     expect_conflict: bool | None = None
     conflicts: int = 0  # the disagreements the answer reported
+    short_answer_right: bool | None = None  # None: no bold short answer, or nothing to judge it by
 
 
 class CategoryScore(BaseModel):
@@ -146,6 +147,8 @@ class Summary(BaseModel):
     conflict_questions: int = 0
     conflict_precision: float = 1.0
     conflict_recall: float = 1.0
+    short_answers: int = 0  # answers that open with a bold short answer that can be judged
+    short_answer_precision: float = 1.0  # of those, the share holding an expected value
     latency_p50_ms: float
     latency_p95_ms: float
     categories: dict[str, CategoryScore]
@@ -373,8 +376,23 @@ def run_item(bot: Any, item: EvalItem, texts: Mapping[str, str], k: int, today: 
         evidence=item.evidence, evidence_any=item.evidence_any,
         evidence_cited=not evidence_errors(item, answer.citations) if item.all_evidence else None,
         retrieval_rank=rank, latency_ms=round(latency, 2), expect_conflict=item.expect_conflict,
-        conflicts=len(answer.conflicts),
+        conflicts=len(answer.conflicts), short_answer_right=short_answer_right(item, answer),
     )  # fmt: skip
+
+
+_SHORT = re.compile(r"\A\*\*(.+?)\*\*")
+
+
+def short_answer_right(item: EvalItem, answer: Answer) -> bool | None:
+    """Whether the bold short answer holds an expected value: on an unanswerable question any bold
+    is wrong; None when there is no bold, or the item gives no pattern to judge it by."""
+    found = _SHORT.match(answer.text)
+    if found is None or answer.abstained:
+        return None
+    if item.unanswerable:
+        return False
+    patterns = item.expect_all + item.expect_any
+    return any(re.search(p, found.group(1), re.IGNORECASE) for p in patterns) if patterns else None
 
 
 def run(
@@ -409,6 +427,7 @@ def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
     conflict_p, conflict_r = precision_recall(
         [bool(r.expect_conflict) for r in judged], [r.conflicts > 0 for r in judged]
     )
+    bold = [r.short_answer_right for r in results if r.short_answer_right is not None]
     return Summary(
         retriever=retriever, k=k, questions=len(results), passed=sum(r.passed for r in results),
         accuracy=ratio(sum(r.passed for r in results), len(results)),
@@ -418,6 +437,7 @@ def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
         hasans_questions=unanswerable.count(False), hasans_accuracy=hasans,
         noans_questions=unanswerable.count(True), noans_accuracy=noans,
         conflict_questions=len(judged), conflict_precision=conflict_p, conflict_recall=conflict_r,
+        short_answers=len(bold), short_answer_precision=ratio(sum(bold), len(bold)),
         latency_p50_ms=percentile(latencies, 50), latency_p95_ms=percentile(latencies, 95),
         categories=category_scores(results),
     )  # fmt: skip
