@@ -62,3 +62,14 @@ def test_a_mention_the_question_already_names_is_not_the_answer() -> None:
 )
 def test_a_calendar_date_states_a_date_outright_and_a_span_does_not(text: str | None, dated: bool) -> None:
     assert states_date(text) is dated
+
+
+def test_who_prefers_a_person_to_a_nearer_organisation() -> None:
+    text = "The song, recorded for Sun Records, was written by Bill Aken."
+    sentence = Sentence(doc_id="d", start=0, end=len(text), text=text, mentions=(
+        Mention(label="ORG", start=text.index("Sun"), end=text.index("Sun") + 11, text="Sun Records"),
+        Mention(label="PERSON", start=text.index("Bill"), end=len(text) - 1, text="Bill Aken"),
+    ))  # fmt: skip
+    question = "Who wrote the song?"
+    typed = typed_mentions(sentence, answer_type(question), frozenset(stems(question)))
+    assert focus(question, Scored(0, sentence, 0.9, typed)) == "Bill Aken"

@@ -31,7 +31,7 @@ from assistant.records import (
     MoneyFact,
     Sentence,
 )
-from assistant.retrieve.question import answer_type
+from assistant.retrieve.question import PEOPLE, answer_type
 
 log = logging.getLogger(__name__)
 # A short answer is a mention at most this many characters from a question word in the sentence.
@@ -107,7 +107,8 @@ def focus_mention(question: str, best: Scored) -> Mention | None:
         lo, hi = m.start - base, m.end - base
         return min((max(lo - a, a - hi, 0) for a in anchors), default=0)
 
-    nearest = min(best.typed, key=lambda m: (distance(m), m.start))
+    people = answer_type(question).labels == PEOPLE  # "who": a person before an organisation or a place
+    nearest = min(best.typed, key=lambda m: (people and m.label != "PERSON", distance(m), m.start))
     return nearest if distance(nearest) <= FOCUS_REACH else None
 
 
