@@ -28,7 +28,7 @@ from assistant.errors import AssistantError, CorpusError, InputError
 from assistant.ingest.embedding import Embedder, make_embedder
 from assistant.ingest.index import Index, ensure_index, live_build, load_index
 from assistant.ingest.lexicon import Lexicon
-from assistant.records import Answer, Computed, Declined, Fact, FactUse, Hit, Sentence
+from assistant.records import Answer, Computed, Declined, Fact, Hit, Sentence
 from assistant.retrieve.candidates import Candidate, candidates, names_absent
 from assistant.retrieve.question import TIMES, answer_type
 from assistant.retrieve.search import Mode, retrieve
@@ -170,14 +170,15 @@ class Assistant:
         scored = [] if names_absent(self.lexicon, query.text, known) else self._scored(self._expand(query.text))
         if scored and query.text != text:
             scored = self._with_original(scored, text)
-        scored = self._with_fact_focus(query, scored, today)
+        looked_up = self._calculated(query, today) if query.intent in LOOKUPS else None
+        scored = _with_fact_focus(scored, looked_up)
         s = self.settings
         weights = {t: self.lexicon.idf(t) for t in self.lexicon.query_terms(query.text)}
         extractive = compose(
             text, scored, self.index, s.prompts_dir, s.max_citations, self._threshold(), self.scorer.support_ratio,
             weights,
         )  # fmt: skip
-        answer = self._with_calculation(text, query, scored, extractive, today, weights)
+        answer = self._with_calculation(text, query, scored, extractive, today, weights, looked_up)
         return answer.model_copy(
             update={"resolved_question": query.text if query.text != text else None, "as_of": today}
         )
@@ -194,15 +195,14 @@ class Assistant:
 
     def _with_calculation(
         self, text: str, query: Query, scored: list[Scored], extractive: Answer, today: dt.date,
-        weights: dict[str, float],
+        weights: dict[str, float], looked_up: Computed | Declined | None,
     ) -> Answer:  # fmt: skip
         """The calculator's answer where the question asks for arithmetic the sentences do not state outright.
 
         A calculation that cannot be done never replaces an extractive answer; its refusal is
-        shown only when retrieval found nothing that answers either.
+        shown only when retrieval found nothing that answers either. `looked_up` is the calculator's
+        outcome already worked out for a look-up question.
         """
-        from assistant.calculate.calculator import calculate
-
         counted = self._counted_deadline(text, scored, extractive, today)
         if counted is not None:
             return compose_calculation(text, counted, self.index, self.settings.prompts_dir)
@@ -212,11 +212,7 @@ class Assistant:
         ) or (query.intent in AGGREGATES and not stated)
         if not arithmetic and not extractive.abstained:
             return extractive
-        try:
-            outcome = calculate(query, self.index.data.facts, today)
-        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the extractive answer
-            log.exception("calculator failed on %r; answering from retrieval alone", text)
-            return extractive
+        outcome = looked_up if query.intent in LOOKUPS else self._calculated(query, today)
         prompts = self.settings.prompts_dir
         if isinstance(outcome, Computed) and arithmetic and self._relevant(query, outcome, scored):
             return compose_calculation(text, self._beside_rivals(query, outcome, today, weights), self.index, prompts)
@@ -226,7 +222,7 @@ class Assistant:
             isinstance(outcome, Computed)
             and extractive.abstained
             and query.intent in LOOKUPS
-            and any(_states(u, c.sentence) for u in outcome.uses for c in scored[:RELEVANT_TOP])
+            and any(_overlaps(u.fact, c.sentence) for u in outcome.uses for c in scored[:RELEVANT_TOP])
             and not _restates(outcome.result, text)
         ):
             return compose_calculation(text, self._beside_rivals(query, outcome, today, weights), self.index, prompts)
@@ -256,30 +252,20 @@ class Assistant:
             log.exception("rival inputs failed for %r; showing the calculation alone", query.question)
             return outcome
 
-    def _with_fact_focus(self, query: Query, scored: list[Scored], today: dt.date) -> list[Scored]:
-        """Where the best sentence states the fact a look-up finds, that fact's value is its short answer:
-        "How much private money backs the reserve?" bolds the private sector's $2 billion, not the
-        $10 billion nearer the word "backed"."""
+    def _calculated(self, query: Query, today: dt.date) -> Computed | Declined | None:
+        """The calculator's outcome for `query`; None when it is no calculator question or a rule fails."""
         from assistant.calculate.calculator import calculate
 
-        if query.intent not in LOOKUPS or not scored or len(scored[0].typed) < 2:
-            return scored
-        best = scored[0]
         try:
-            outcome = calculate(query, self.index.data.facts, today)
-        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the answer
-            log.exception("calculator failed on %r; the short answer is the nearest mention", query.question)
-            return scored
-        if not isinstance(outcome, Computed):
-            return scored
-        values = [set(_NUMBER.findall(u.value)) for u in outcome.uses if _states(u, best.sentence)]
-        fits = [m for m in best.typed if any(v and set(_NUMBER.findall(m.text)) == v for v in values)]
-        return [replace(best, typed=(fits[0],)), *scored[1:]] if len(fits) == 1 else scored
+            return calculate(query, self.index.data.facts, today)
+        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the extractive answer
+            log.exception("calculator failed on %r; answering from retrieval alone", query.question)
+            return None
 
     def _best_ranked(self, query: Query, scored: list[Scored], today: dt.date) -> Computed | None:
         """A look-up the question fits to several facts, answered by the one whose sentence ranks best
         among the best candidates ("How many countries are in the working group?": the sentence on
-        the working group, not the one on the meeting's 54 nations); None on a tie or no such fact."""
+        the working group, not the one on the summit's delegations); None on a tie or no such fact."""
         from assistant.calculate.calculator import calculate
         from assistant.calculate.understanding import select
 
@@ -308,7 +294,7 @@ class Assistant:
 
     def _counted_deadline(self, text: str, scored: list[Scored], extractive: Answer, today: dt.date) -> Computed | None:
         """For a question asking for a date, the date of a deadline the chosen sentence counts from an
-        event ("within 90 days of the ministerial"): the event's cited date plus the days."""
+        event ("within 6 weeks of the summit"): the event's cited date plus the days."""
         from assistant.calculate.relative import counted_deadline
 
         if extractive.abstained or not scored or answer_type(text).labels != TIMES:
@@ -324,14 +310,14 @@ class Assistant:
     def _relevant(self, query: Query, outcome: Computed, scored: list[Scored]) -> bool:
         """At least one input of the calculation is stated by a sentence among the best candidates; and
         for a date question, no better-ranked sentence that is not an input states a date itself
-        ("When did Britain sign its memorandum?" is not answered by another memorandum's due date)."""
+        ("When did Norway sign its treaty?" is not answered by another treaty's due date)."""
         top = [c.sentence for c in scored[:RELEVANT_TOP]]
-        if not any(_states(u, s) for u in outcome.uses for s in top):
+        if not any(_overlaps(u.fact, s) for u in outcome.uses for s in top):
             return False
-        if query.intent not in DATED or not scored:
+        if query.intent not in DATED:
             return True
         best = scored[0].sentence
-        return any(_states(u, best) for u in outcome.uses) or not any(
+        return any(_overlaps(u.fact, best) for u in outcome.uses) or not any(
             m.label in TIMES and states_date(m.text) for m in best.mentions
         )
 
@@ -377,9 +363,16 @@ class Assistant:
         return sorted(scored, key=lambda c: (-c.score, c.position))
 
 
-def _states(use: FactUse, sentence: Sentence) -> bool:
-    """The calculation input `use` is stated in `sentence` (their spans overlap)."""
-    return _overlaps(use.fact, sentence)
+def _with_fact_focus(scored: list[Scored], looked_up: Computed | Declined | None) -> list[Scored]:
+    """Where the best sentence states the fact a look-up found, that fact's value is its short answer:
+    "How much did the dredging cost?" on "The port paid $5 million for cranes and $40 million for
+    dredging" bolds $40 million, not the amount nearer the word "paid"."""
+    if not isinstance(looked_up, Computed) or not scored or len(scored[0].typed) < 2:
+        return scored
+    best = scored[0]
+    values = [set(_NUMBER.findall(u.value)) for u in looked_up.uses if _overlaps(u.fact, best.sentence)]
+    fits = [m for m in best.typed if any(v and set(_NUMBER.findall(m.text)) == v for v in values)]
+    return [replace(best, typed=(fits[0],)), *scored[1:]] if len(fits) == 1 else scored
 
 
 def _restates(result: str, question: str) -> bool:
@@ -389,4 +382,5 @@ def _restates(result: str, question: str) -> bool:
 
 
 def _overlaps(fact: Fact, sentence: Sentence) -> bool:
+    """The fact is stated in `sentence` (their spans overlap)."""
     return sentence.doc_id == fact.doc and (fact.start or 0) < sentence.end and sentence.start < (fact.end or 0)

@@ -1,7 +1,7 @@
 """A deadline that the answering sentence counts from a named event, worked out as a date.
 
-"The working group is due to report within 90 days of the ministerial" answers "By what date must
-the working group report?" only with arithmetic: the event's date (a cited fact of the corpus)
+"The panel must publish its findings within 6 weeks of the summit" answers "By what date must the
+panel publish?" only with arithmetic: the event's date (a cited fact of the corpus)
 plus the sentence's days. The sentence is the one retrieval chose; nothing here picks it.
 """
 
@@ -52,6 +52,6 @@ def counted_deadline(sentence: Sentence, facts: Sequence[Fact], today: dt.date) 
 
 
 def _names(found: RelativeDeadline, event: EventFact) -> bool:
-    """The deadline's words name the event: its head noun ("the ministerial"), or only words of its name."""
+    """The deadline's words name the event: its head noun ("the summit"), or only words of its name."""
     words = event.name.lower().split()
     return words[-1] in found.anchor or set(found.anchor) <= set(words)

@@ -330,7 +330,7 @@ _RELATIVE = re.compile(
 
 @dataclass(frozen=True)
 class RelativeDeadline:
-    """ "within 90 days of the ministerial": the days, and the words naming what they count from."""
+    """ "within 6 weeks of the summit": the days, and the words naming what they count from."""
 
     days: int
     anchor: tuple[str, ...]  # lower-case words after "of the", up to the first function word
