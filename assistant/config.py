@@ -9,6 +9,8 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The answer rules that can be switched off one by one (assistant/answer/decide.py says what each does).
+Rule = Literal["typed_decline", "names_absent", "doubted_lookup", "counted_deadline", "closest_passage"]
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,8 @@ class Settings(BaseSettings):
     # Probability (that the best sentence answers) below which the composer abstains. None: the
     # threshold fitted with the scorer (evals/fit_scorer.py; curve in evals/README.md).
     abstain_below: float | None = Field(default=None, ge=0.0, le=1.0)
+    # Answer rules switched off, to measure what each gains and costs (ASSISTANT_RULES_OFF='["typed_decline"]').
+    rules_off: frozenset[Rule] = frozenset()
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     embedder: Literal["minilm", "fake"] = "minilm"
     # --- the web server's limits (assistant/edges/web_limits.py, assistant/edges/ui.py) ---

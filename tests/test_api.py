@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.api import AGGREGATES, ARITHMETIC
+from assistant.answer.decide import AGGREGATES, ARITHMETIC
 from assistant.calculate import understanding
 from tests.conftest import assert_citations_exact
 

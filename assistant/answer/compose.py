@@ -127,17 +127,12 @@ def compose(
     support_ratio: float = 0.5,
     weights: Mapping[str, float] | None = None,
 ) -> Answer:
-    """An extractive answer from the best sentences, or an abstention when the best is too unlikely.
+    """An extractive answer from the best sentences (the decision, answer/decide.py, chose to answer).
 
-    `weights` (the question's terms and their IDF) let it say when another candidate sentence
-    gives a different value for what the answer states.
+    Further sentences are cited when at least `threshold` and `support_ratio` of the best's
+    probability. `weights` (the question's terms and their IDF) let it say when another candidate
+    sentence gives a different value for what the answer states.
     """
-    if not scored or scored[0].score < threshold:
-        return abstain(question, scored, index, prompts)
-    if answer_type(question).labels and not scored[0].typed:
-        # asked for a date, a name, a place or a figure, and the best sentence holds none that the
-        # question does not already give: "the sources don't say" (evals/README.md has the figures)
-        return abstain(question, scored, index, prompts)
     best = scored[0]
     floor = max(threshold, best.score * support_ratio)
     chosen = [best] + [s for s in scored[1:] if s.score >= floor and not is_heading(index, s.position)][
@@ -266,28 +261,14 @@ def _cite_conflict(found: disputes.Disagreement, book: CitationBook) -> Conflict
     return Conflict(kind=found.kind, thing=found.thing, values=values)
 
 
-def abstain(question: str, scored: list[Scored], index: Index, prompts: Path) -> Answer:
-    """Say plainly that the sources do not answer; offer the headings of the nearest passages."""
+def abstain(question: str, closest: Sentence | None, index: Index, prompts: Path) -> Answer:
+    """Say plainly that the sources do not answer; show the closest passage, cited, when there is one."""
     book = CitationBook(index)
-    topics: list[str] = []
-    for s in scored[:8]:
-        heading = _heading_before(index, s.position)
-        if heading is not None and len(topics) < 3:
-            marker = f"{heading.text} [{book.cite_sentence(heading)}]"
-            if marker not in topics:
-                topics.append(marker)
-    nearby = render(prompts, "nearby", topics="; ".join(topics)) if topics else ""
-    text = render(prompts, "abstain", nearby=nearby)
+    if closest is None:
+        return Answer(question=question, text=render(prompts, "abstain"), abstained=True)
+    statement = f"{closest.text} [{book.cite_sentence(closest)}]"
+    text = render(prompts, "closest", statement=statement)
     return Answer(question=question, text=text, citations=book.citations, abstained=True)
-
-
-def _heading_before(index: Index, position: int) -> Sentence | None:
-    """The section heading a sentence falls under (itself if it is one); a document's title is not a topic."""
-    layout = index.layout
-    if layout.heading[position] and position > layout.first[position]:
-        return index.data.sentences[position]
-    section = layout.section[position]
-    return index.data.sentences[section] if section >= 0 else None
 
 
 def compose_calculation(
