@@ -206,6 +206,10 @@ class Assistant:
         hits = retrieve(self.index, query_text, vector, s.top_k, s.retriever, s.rrf_k, terms)
         return candidates(self.index, self.lexicon, query_text, vector, hits)
 
+    def ranked(self, text: str) -> list[Scored]:
+        """The candidate sentences for a question, most likely to answer first, before any decision."""
+        return self._scored(self._expand(text))
+
     def _scored(self, query_text: str) -> list[Scored]:
         """Candidate sentences, most likely to answer first."""
         found = self.candidates(query_text)

@@ -166,6 +166,32 @@ def test_hasans_and_noans_accuracy_split_the_items_by_answerability(
     assert (summary.noans_accuracy, summary.noans_questions) == noans
 
 
+@pytest.mark.parametrize(
+    ("outcomes", "precision", "answered"),
+    [
+        # (unanswerable, passed, abstained) per item -> answer precision, items answered
+        ([(False, True, False), (False, False, False), (True, False, False), (True, True, True)], 1 / 3, 3),
+        ([(False, True, False), (False, False, True), (True, True, True)], 1.0, 1),
+        ([(True, True, True), (False, False, True)], 1.0, 0),  # nothing answered: nothing answered wrong
+    ],
+)
+def test_answer_precision_is_right_answers_over_answers_given(
+    outcomes: list[tuple[bool, bool, bool]], precision: float, answered: int
+) -> None:
+    results = [result(u, p).model_copy(update={"abstained": a}) for u, p, a in outcomes]
+    summary = summarize(results, k=5, retriever="hybrid")
+    assert (summary.answer_precision, summary.answered) == (pytest.approx(precision), answered)
+    assert summary.answer_recall == summary.hasans_accuracy
+
+
+def test_ranking_counts_answerable_items_with_evidence_at_rank_one_and_in_the_top_three() -> None:
+    ranks = [1, 2, 4, None]
+    results = [result(False, True).model_copy(update={"answer_rank": r, "evidence": ["e"]}) for r in ranks]
+    unranked = result(True, True).model_copy(update={"answer_rank": None})  # unanswerable: not a ranking item
+    summary = summarize([*results, unranked], k=5, retriever="hybrid")
+    assert (summary.rank1, summary.top3, summary.ranked_questions) == (0.25, 0.5, 4)
+
+
 # --- question-set format ---------------------------------------------------------------------------
 
 
@@ -267,7 +293,7 @@ def test_suites_resolve_paths_against_their_file_and_default_the_questions(tmp_p
     assert (shipped.corpus, shipped.questions_file) == (tmp_path / "c", tmp_path / "q.jsonl")
     assert later.questions_file == tmp_path / "later-corpus" / "questions.jsonl"
     assert shipped.minimums() == {"accuracy": 0.0, "hasans_accuracy": 0.0, "noans_accuracy": 0.0,
-                                  "citation_validity": 0.0, "conflict_precision": 0.0,
+                                  "answer_precision": 0.0, "citation_validity": 0.0, "conflict_precision": 0.0,
                                   "conflict_recall": 0.0}  # fmt: skip
     assert [s.name for s in load_suites(path, only=["later"])] == ["later"]
 
@@ -307,7 +333,8 @@ def test_eval_suite_prints_a_row_per_corpus_and_names_every_missed_gate(
     args = ["eval", "--suite", str(suites), "--out", str(tmp_path / "out"), "--no-charts"]
     result = runner.invoke(app, args)
     assert result.exit_code == code, result.output
-    assert "| shipped | 1 | 0.000 | 0.000 (1) | 1.000 (0) | 1.000 |" in result.output
+    row = "| shipped | 1 | 0.000 | 0.000 (1) | 1.000 (0) | 1.000 / 1.000 (0) | 0.000 / 0.000 (1) | 1.000 |"
+    assert row in result.output
     assert "| later | missing |" in result.output and "gate missed: later: not found:" in result.output
     assert ("gate missed: shipped: accuracy 0.000 < 0.5" in result.output) is (minimum > 0)
     assert (tmp_path / "out" / "shipped" / "report.md").is_file() and (tmp_path / "out" / "index-shipped").is_dir()

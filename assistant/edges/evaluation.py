@@ -9,6 +9,10 @@ An item passes when none of these rules fails (each failure is one reason in the
   half its length (the sentence splitter cut it in two). Whitespace is collapsed before comparing;
 - any evidence: when `evidence_any` is given, at least one of its strings is cited by that same rule
   (a SQuAD question has several accepted answer spans; citing one of them is enough).
+Answer rank (ranking, apart from deciding): the first of the ranked candidate sentences
+(`Assistant.ranked`, before the decision) that covers an evidence string, by the same rule; rank@1
+and top 3 count the answerable items with evidence. Answer recall: answerable items that pass over
+answerable items; answer precision: items answered (not abstained) that pass over items answered.
 Retrieval rank: the first chunk of `Assistant.search(question)` (the resolved question for
 follow-ups) that covers an evidence string (of `evidence` or `evidence_any`) by the same rule; hit@k
 and MRR count items with evidence. HasAns / NoAns accuracy: the accuracy over the answerable items /
@@ -116,6 +120,7 @@ class ItemResult(BaseModel):
     evidence_any: list[str] = []
     evidence_cited: bool | None  # None: the item expects no evidence
     retrieval_rank: int | None  # None: no evidence among the top k (or none expected)
+    answer_rank: int | None = None  # first ranked candidate sentence covering evidence (None: none or none expected)
     latency_ms: float
     expect_conflict: bool | None = None
     conflicts: int = 0  # the disagreements the answer reported
@@ -140,6 +145,12 @@ class Summary(BaseModel):
     mrr: float
     abstention_precision: float
     abstention_recall: float
+    ranked_questions: int = 0  # answerable items with evidence: the ranking figures' denominator
+    rank1: float = 1.0  # of those, the share whose best-ranked candidate sentence holds the evidence
+    top3: float = 1.0  # ... whose evidence is among the three best-ranked sentences
+    answered: int = 0  # items the assistant answered (did not abstain on)
+    answer_recall: float = 1.0  # answerable items answered right / answerable items
+    answer_precision: float = 1.0  # items answered right / items answered
     hasans_questions: int = 0
     hasans_accuracy: float = 1.0
     noans_questions: int = 0
@@ -169,6 +180,7 @@ class SuiteEntry(BaseModel):
     min_accuracy: float = Field(0.0, ge=0.0, le=1.0)
     min_hasans: float = Field(0.0, ge=0.0, le=1.0)
     min_noans: float = Field(0.0, ge=0.0, le=1.0)
+    min_answer_precision: float = Field(0.0, ge=0.0, le=1.0)
     min_citation_validity: float = Field(0.0, ge=0.0, le=1.0)
     min_conflict_precision: float = Field(0.0, ge=0.0, le=1.0)
     min_conflict_recall: float = Field(0.0, ge=0.0, le=1.0)
@@ -180,7 +192,8 @@ class SuiteEntry(BaseModel):
     def minimums(self) -> dict[str, float | None]:
         """The thresholds keyed by the Summary figure they bound."""
         return {"accuracy": self.min_accuracy, "hasans_accuracy": self.min_hasans,
-                "noans_accuracy": self.min_noans, "citation_validity": self.min_citation_validity,
+                "noans_accuracy": self.min_noans, "answer_precision": self.min_answer_precision,
+                "citation_validity": self.min_citation_validity,
                 "conflict_precision": self.min_conflict_precision,
                 "conflict_recall": self.min_conflict_recall}  # fmt: skip
 
@@ -364,10 +377,17 @@ def ask_item(bot: Any, item: EvalItem, today: dt.date | None) -> tuple[Answer, f
     return answer, (time.perf_counter() - start) * 1000
 
 
+def sentence_rank(ranked: Sequence[Any], evidence: Sequence[str]) -> int | None:
+    """1-based rank of the first ranked candidate whose sentence covers any evidence string."""
+    return next((i for i, c in enumerate(ranked, 1) if any(covers(c.sentence.text, e) for e in evidence)), None)
+
+
 def run_item(bot: Any, item: EvalItem, texts: Mapping[str, str], k: int, today: dt.date | None) -> ItemResult:
     answer, latency = ask_item(bot, item, today)
     reasons = score(item, answer, texts)
-    rank = evidence_rank(bot.search(answer.resolved_question or item.question, top_k=k), item.all_evidence)
+    asked = answer.resolved_question or item.question
+    rank = evidence_rank(bot.search(asked, top_k=k), item.all_evidence)
+    answer_rank = sentence_rank(bot.ranked(asked), item.all_evidence) if item.all_evidence else None
     return ItemResult(
         id=item.id, category=item.category, question=item.question, resolved_question=answer.resolved_question,
         answer=answer.text, abstained=answer.abstained, expected_abstain=item.unanswerable,
@@ -375,7 +395,8 @@ def run_item(bot: Any, item: EvalItem, texts: Mapping[str, str], k: int, today: 
         citations_valid=len(answer.citations) - len(citation_errors(answer.citations, texts)),
         evidence=item.evidence, evidence_any=item.evidence_any,
         evidence_cited=not evidence_errors(item, answer.citations) if item.all_evidence else None,
-        retrieval_rank=rank, latency_ms=round(latency, 2), expect_conflict=item.expect_conflict,
+        retrieval_rank=rank, answer_rank=answer_rank, latency_ms=round(latency, 2),
+        expect_conflict=item.expect_conflict,
         conflicts=len(answer.conflicts), short_answer_right=short_answer_right(item, answer),
     )  # fmt: skip
 
@@ -428,12 +449,17 @@ def summarize(results: Sequence[ItemResult], k: int, retriever: str) -> Summary:
         [bool(r.expect_conflict) for r in judged], [r.conflicts > 0 for r in judged]
     )
     bold = [r.short_answer_right for r in results if r.short_answer_right is not None]
+    ranked = [r.answer_rank for r in results if not r.expected_abstain and (r.evidence or r.evidence_any)]
+    answered = [r for r in results if not r.abstained]
     return Summary(
         retriever=retriever, k=k, questions=len(results), passed=sum(r.passed for r in results),
         accuracy=ratio(sum(r.passed for r in results), len(results)),
         citation_validity=ratio(sum(r.citations_valid for r in results), sum(len(r.citations) for r in results)),
         evidence_recall=ratio(sum(cited), len(cited)), hit_rate=hit_rate(ranks, k), mrr=mrr(ranks),
         abstention_precision=precision, abstention_recall=recall,
+        ranked_questions=len(ranked), rank1=hit_rate(ranked, 1), top3=hit_rate(ranked, 3),
+        answered=len(answered), answer_recall=hasans,
+        answer_precision=ratio(sum(r.passed for r in answered), len(answered)),
         hasans_questions=unanswerable.count(False), hasans_accuracy=hasans,
         noans_questions=unanswerable.count(True), noans_accuracy=noans,
         conflict_questions=len(judged), conflict_precision=conflict_p, conflict_recall=conflict_r,

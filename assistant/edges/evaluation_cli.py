@@ -29,6 +29,10 @@ _FIGURES = (
     "accuracy",
     "hasans_accuracy",
     "noans_accuracy",
+    "rank1",
+    "top3",
+    "answer_recall",
+    "answer_precision",
     "citation_validity",
     "evidence_recall",
     "hit_rate",
@@ -236,15 +240,19 @@ def suite_run(settings: Any, questions: Path, day: Any, out: Path, top_k: int | 
 
 def suite_cells(s: Any, wall: float) -> list[str]:
     return [str(s.questions), f"{s.accuracy:.3f}", f"{s.hasans_accuracy:.3f} ({s.hasans_questions})",
-            f"{s.noans_accuracy:.3f} ({s.noans_questions})", f"{s.citation_validity:.3f}",
+            f"{s.noans_accuracy:.3f} ({s.noans_questions})",
+            f"{s.rank1:.3f} / {s.top3:.3f} ({s.ranked_questions})",
+            f"{s.answer_recall:.3f} / {s.answer_precision:.3f} ({s.answered})", f"{s.citation_validity:.3f}",
             _conflict_cell(s), f"{s.short_answer_precision:.3f} ({s.short_answers})",
             f"{s.latency_p50_ms:.0f}", f"{s.latency_p95_ms:.0f}", f"{wall:.0f}"]  # fmt: skip
 
 
 def suite_table(rows: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """One row per corpus: questions, accuracy, HasAns and NoAns (item counts), citation validity, conflicts,
+    """One row per corpus: questions, accuracy, HasAns and NoAns (item counts), ranking (answer sentence
+    at rank 1 / in the top 3), deciding (answer recall / precision), citation validity, conflicts,
     the share of bold short answers that are right, latency, wall."""
-    header = ["suite", "questions", "accuracy", "HasAns (n)", "NoAns (n)", "citation validity"]
+    header = ["suite", "questions", "accuracy", "HasAns (n)", "NoAns (n)", "rank@1 / top 3 (n)",
+              "recall / precision (answered)", "citation validity"]  # fmt: skip
     return _table([*header, "conflict P / R (n)", "bold right (n)", "p50 ms", "p95 ms", "wall s"], rows)
 
 
