@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         ok = [i["id"] for i in tuning] == [i["id"] for i in want_tuning] and [i["id"] for i in held] == [
             i["id"] for i in want_held
         ]
-        print(f"{tuning_file}: {len(tuning)}, {held_file}: {len(held)}: " + ("the seeded split" if ok else "NOT the seeded split"))
+        verdict = "the seeded split" if ok else "NOT the seeded split"
+        print(f"{tuning_file}: {len(tuning)}, {held_file}: {len(held)}: {verdict}")
         return 0 if ok else 1
     if len(args.files) != 3:
         parser.error("expected ALL TUNING HELD")
