@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import yaml
 
 from assistant.errors import CorpusError
+from assistant.ingest import guarded
 
 PACKAGED_ALIASES = Path(__file__).with_name("aliases.yaml")
 # Ordinary words, never names; an all-capitals alias that is one of them ("US") matches only in capitals.
@@ -69,9 +71,19 @@ def _alternation(words: Mapping[str, str], flags: int) -> re.Pattern[str] | None
 
 
 def _read_table(path: Path) -> object:
-    """The parsed YAML of an alias file, or a CorpusError naming the file (and line) and the fix."""
+    """The parsed YAML of an alias file, or a CorpusError naming the file (and line) and the fix.
+
+    A corpus's table goes through the guarded door; the packaged one is ours (and may be hard-linked
+    by an installer, which the door refuses).
+    """
+    if path == PACKAGED_ALIASES:
+        return _parsed_table(path, path.read_bytes())
+    return guarded.read(path, partial(_parsed_table, path))
+
+
+def _parsed_table(path: Path, data: bytes) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return yaml.safe_load(data.decode("utf-8")) or {}
     except UnicodeDecodeError:
         raise CorpusError(str(path), "not valid UTF-8: save the alias table as UTF-8") from None
     except yaml.YAMLError as err:

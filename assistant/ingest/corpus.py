@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from assistant.errors import CorpusError
+from assistant.ingest import guarded
 from assistant.ingest.formats import Extracted, read_docx, read_pdf
 from assistant.records import CommitmentFact, Document, EventFact, Fact, Skipped
 
@@ -71,6 +71,11 @@ def _ignored(path: Path) -> bool:
     return path.name.startswith((".", "~$"))
 
 
+def _hashable(path: Path) -> bool:
+    """A file whose name is UTF-8, so that it can be a key in JSON (the others are skipped, by name)."""
+    return guarded.shown(path) == str(path)
+
+
 def input_files(root: Path) -> list[Path]:
     """Every file whose content the index depends on, sorted."""
     docs = root / "docs"
@@ -78,19 +83,27 @@ def input_files(root: Path) -> list[Path]:
     found += list((root / "facts").glob("*.yaml")) + list((root / "facts").glob("*.yml"))
     if (root / "aliases.yaml").is_file():
         found.append(root / "aliases.yaml")
-    return sorted(p for p in found if p.is_file() and not _ignored(p))
+    return sorted(p for p in found if p.is_file() and not _ignored(p) and _hashable(p))
 
 
 def hash_inputs(root: Path) -> dict[str, str]:
     """Content hash of every input file, keyed by its path relative to the corpus root."""
-    return {p.relative_to(root).as_posix(): sha256(p.read_bytes()) for p in input_files(root)}
+    return {p.relative_to(root).as_posix(): _digest(p) for p in input_files(root)}
 
 
-def load_corpus(root: Path, strict: bool = False) -> Corpus:
+def _digest(path: Path) -> str:
+    """The file's SHA-256, or why it has none (it is skipped when read, and a change still shows)."""
+    try:
+        return sha256(path.read_bytes())
+    except OSError as err:
+        return f"unreadable: {type(err).__name__}"
+
+
+def load_corpus(root: Path, strict: bool = False, limits: guarded.Limits = guarded.LIMITS) -> Corpus:
     """Every readable document and fact file under `root`; the others are reported in `skipped`.
 
-    With `strict`, the first bad file raises its CorpusError instead. A corpus with no readable
-    document is always an error.
+    Every file is read through assistant.ingest.guarded, under `limits`. With `strict`, the first
+    bad file raises its CorpusError instead. A corpus with no readable document is always an error.
     """
     if not (root / "docs").is_dir():
         raise CorpusError(str(root), "no docs/ folder: put .txt, .md, .html, .pdf or .docx documents in <corpus>/docs/")
@@ -106,68 +119,24 @@ def load_corpus(root: Path, strict: bool = False) -> Corpus:
             return None
 
     paths = sorted(p for p in (root / "docs").iterdir() if p.suffix.lower() in DOC_SUFFIXES and not _ignored(p))
-    read = [attempt(partial(_read_checked, root, p, attempt)) for p in paths]
+    read = [attempt(partial(read_document, p, attempt, root, limits)) for p in paths]
     documents = unique_ids([d for d in read if d is not None])
     if not documents:
         where = str(root / "docs")
         if skipped:
             raise CorpusError(where, f"no readable document ({len(skipped)} skipped; first: {skipped[0]})")
         raise CorpusError(where, "the corpus is empty: add at least one .txt, .md, .html, .pdf or .docx document")
-    facts = load_facts(root / "facts", {d.doc_id: d for d in documents}, attempt, root)
+    facts = load_facts(root / "facts", {d.doc_id: d for d in documents}, attempt, root, limits)
     aliases = [root / "aliases.yaml"] if (root / "aliases.yaml").is_file() else []
     return Corpus(root, documents, facts, hash_inputs(root), aliases, skipped)
 
 
-def _read_checked(root: Path, path: Path, attempt: Callable[[Callable[[], Any]], Any]) -> Document:
-    """A document after the checks on it and its sidecar; a bad sidecar alone costs only the metadata."""
-    _check_file(root, path)
-    sidecar = path.with_name(f"{path.stem}.meta.yaml")
-    usable = not (_exists(sidecar) or _is_link(sidecar)) or attempt(partial(_check_file, root, sidecar))
-    return read_document(path, attempt, sidecar=bool(usable))
-
-
-def _check_file(root: Path, path: Path) -> bool:
-    _check_inside(root, path)
-    check_regular(path)
-    return True
-
-
 def _exists(path: Path) -> bool:
+    """The path names something, even a broken link (a name too long for the file system does not)."""
     try:
-        return path.exists()
-    except OSError:  # a name too long for the file system
+        return path.exists() or path.is_symlink()
+    except OSError:
         return False
-
-
-def _is_link(path: Path) -> bool:
-    try:
-        return path.is_symlink()
-    except OSError:  # a name too long for the file system
-        return False
-
-
-def _check_inside(root: Path, path: Path) -> None:
-    """A link must not pull files from elsewhere into answers."""
-    try:
-        inside = path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
-        inside = True  # a looping link: check_regular names it
-    if not inside:
-        raise CorpusError(str(path), "links to a file outside the corpus: copy the file into the corpus instead")
-
-
-def check_regular(path: Path) -> None:
-    """Only a regular file with a single name is read: not a folder, FIFO, device, broken or looping
-    link, or a hard link to a file elsewhere (it could pull any file of the machine into answers)."""
-    try:
-        info = path.stat()
-    except (OSError, RuntimeError) as err:
-        reason = "a broken or looping link" if path.is_symlink() else f"unreadable ({type(err).__name__})"
-        raise CorpusError(str(path), f"{reason}: remove it or replace it with the file itself") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise CorpusError(str(path), "not a regular file (a folder, FIFO or device): only document files are read")
-    if info.st_nlink > 1 and not path.is_symlink():
-        raise CorpusError(str(path), "has other hard links: copy the file into the corpus instead of linking it")
 
 
 def doc_id_for(stem: str) -> str:
@@ -221,6 +190,7 @@ def _contents(path: Path, data: bytes) -> Extracted:
     if suffix == ".docx":
         return read_docx(path, data)
     text = decode(path, data)
+    guarded.spend(len(text))
     if suffix in (".html", ".htm"):
         text, html_title = html_to_text(text)
         return Extracted(text, (), html_title)
@@ -228,22 +198,19 @@ def _contents(path: Path, data: bytes) -> Extracted:
 
 
 def read_document(
-    path: Path, attempt: Callable[[Callable[[], Any]], Any] | None = None, sidecar: bool = True
+    path: Path,
+    attempt: Callable[[Callable[[], Any]], Any] | None = None,
+    root: Path | None = None,
+    limits: guarded.Limits = guarded.LIMITS,
 ) -> Document:
     """One document with its metadata; the text is what citations index into.
 
     `attempt` runs the sidecar's parse, so that bad metadata can be reported and left out.
     """
-    data = path.read_bytes()
-    extracted = _contents(path, data)
-    text, meta = extracted.text, DocMeta(title=extracted.title)
-    if not text.strip():
-        raise CorpusError(str(path), "empty document: add text or remove the file")
-    if path.suffix.lower() == ".md":
-        meta, text = _front_matter(path, text)
+    digest, extracted, text, meta = guarded.read(path, partial(_parsed, path), root, limits)
     meta_file = path.with_name(f"{path.stem}.meta.yaml")
-    if sidecar and _exists(meta_file):
-        parse = partial(_sidecar_meta, meta_file)
+    if _exists(meta_file):
+        parse = partial(guarded.read, meta_file, partial(_sidecar_meta, meta_file), root, limits)
         meta = (attempt(parse) if attempt else parse()) or meta
     title = meta.title or extracted.title or _first_line(text) or path.stem
     return Document(
@@ -251,7 +218,7 @@ def read_document(
         path=path.name,
         title=title,
         text=text,
-        sha256=sha256(data),
+        sha256=digest,
         byline=meta.byline,
         event_date=meta.event_date,
         url=meta.url,
@@ -261,8 +228,19 @@ def read_document(
     )
 
 
-def _sidecar_meta(sidecar: Path) -> DocMeta:
-    return _parse_meta(sidecar, decode(sidecar, sidecar.read_bytes()))
+def _parsed(path: Path, data: bytes) -> tuple[str, Extracted, str, DocMeta]:
+    """The hash, extracted content, text and own metadata (Markdown front matter) of a document's bytes."""
+    extracted = _contents(path, data)
+    text, meta = extracted.text, DocMeta(title=extracted.title)
+    if not text.strip():
+        raise CorpusError(str(path), "empty document: add text or remove the file")
+    if path.suffix.lower() == ".md":
+        meta, text = _front_matter(path, text)
+    return sha256(data), extracted, text, meta
+
+
+def _sidecar_meta(sidecar: Path, data: bytes) -> DocMeta:
+    return _parse_meta(sidecar, decode(sidecar, data))
 
 
 def _first_line(text: str) -> str:
@@ -365,6 +343,7 @@ def load_facts(
     documents: dict[str, Document],
     attempt: Callable[[Callable[[], Any]], Any] | None = None,
     root: Path | None = None,
+    limits: guarded.Limits = guarded.LIMITS,
 ) -> list[Fact]:
     """Curated facts from every YAML file in `folder`, validated and located in their documents.
 
@@ -374,7 +353,7 @@ def load_facts(
     facts: list[Fact] = []
     where: dict[str, str] = {}
     for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []:
-        found = attempt(partial(_file_facts, path, documents, where, root or folder.parent))
+        found = attempt(partial(_file_facts, path, documents, where, root or folder.parent, limits))
         for fact, line in found or []:
             where[fact.id] = f"{path}:{line}"
             facts.append(fact)
@@ -382,12 +361,10 @@ def load_facts(
 
 
 def _file_facts(
-    path: Path, documents: dict[str, Document], where: dict[str, str], root: Path
+    path: Path, documents: dict[str, Document], where: dict[str, str], root: Path, limits: guarded.Limits
 ) -> list[tuple[Fact, int]]:
     """The facts of one file, all valid and with ids not used before, or a CorpusError for the file."""
-    _check_inside(root, path)
-    check_regular(path)
-    found = _facts_in_file(path, documents)
+    found = guarded.read(path, partial(_facts_in_file, path, documents), root, limits)
     ids: dict[str, int] = {}
     for fact, line in found:
         if fact.id in where or fact.id in ids:
@@ -397,8 +374,8 @@ def _file_facts(
     return found
 
 
-def _facts_in_file(path: Path, documents: dict[str, Document]) -> list[tuple[Fact, int]]:
-    source = decode(path, path.read_bytes()) if path.stat().st_size else ""
+def _facts_in_file(path: Path, documents: dict[str, Document], data: bytes) -> list[tuple[Fact, int]]:
+    source = decode(path, data) if data else ""
     data = _yaml(path, source)
     if data is None:
         return []

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import CorpusError
+from assistant.ingest.guarded import spend
 from assistant.records import Location
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
@@ -70,7 +71,7 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorpusError(str(path), "encrypted PDF: save a copy without a password and add that instead")
-        return ["\n".join(with_gaps(_positioned_lines(page))) for page in reader.pages]
+        return [_spent("\n".join(with_gaps(_positioned_lines(page)))) for page in reader.pages]
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError) as err:
@@ -219,6 +220,7 @@ def _docx_blocks(path: Path, data: bytes) -> tuple[list[tuple[str, bool]], str |
         raise CorpusError(str(path), reason) from None
     blocks: list[tuple[str, bool]] = []
     for item in document.iter_inner_content():
+        spend()  # the time budget of assistant.ingest.guarded
         if isinstance(item, Paragraph):
             text = " ".join(item.text.split())
             style = (item.style.name or "") if item.style is not None else ""
@@ -233,6 +235,12 @@ def _docx_blocks(path: Path, data: bytes) -> tuple[list[tuple[str, bool]], str |
 
 
 # --- shared ----------------------------------------------------------------------------------
+
+
+def _spent(text: str) -> str:
+    """`text`, once its length is drawn from the budget of the file being read (assistant.ingest.guarded)."""
+    spend(len(text))
+    return text
 
 
 def _shortened(heading: str, limit: int = 60) -> str:
