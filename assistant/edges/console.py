@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +27,15 @@ TodayOpt = Annotated[
 ]
 
 
-# Where an unexpected error's traceback goes, so the terminal gets one line and the details are kept.
-ERROR_LOG = Path(tempfile.gettempdir()) / "assistant-errors.log"
+def _state_folder() -> Path:
+    """The user's own state folder (XDG Base Directory: $XDG_STATE_HOME, else ~/.local/state)."""
+    given = os.environ.get("XDG_STATE_HOME", "")
+    return (Path(given) if os.path.isabs(given) else Path.home() / ".local" / "state") / "assistant"
+
+
+# Where an unexpected error's traceback goes, so the terminal gets one line and the details are kept:
+# per user, so that one user's log never stops another's (a fixed /tmp file would belong to the first).
+ERROR_LOG = _state_folder() / "errors.log"
 
 
 class _StageLines(logging.Handler):
@@ -66,11 +73,12 @@ def run(action: Callable[[], T]) -> T:
 
 def _log_traceback() -> str:
     try:
-        with ERROR_LOG.open("a", encoding="utf-8") as log:
+        ERROR_LOG.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with open(os.open(ERROR_LOG, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a", encoding="utf-8") as log:
             log.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n{traceback.format_exc()}\n")
         return str(ERROR_LOG)
-    except OSError:
-        return "no log: the temp folder is not writable"
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to put it in
+        return f"no log: {ERROR_LOG.parent} is not writable (set XDG_STATE_HOME)"
 
 
 def settings_for(corpus: Path | None, index: Path | None, **extra: Any) -> Any:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from assistant.ingest.corpus import doc_id_for
+from assistant.ingest.guarded import shown
 from assistant.records import Document, Skipped
 
 ALLOWED = (".txt", ".md", ".html", ".pdf", ".docx")
@@ -154,7 +155,7 @@ def files_in(docs: Path) -> dict[str, dt.datetime]:
     found = {}
     for path in docs.iterdir() if docs.is_dir() else []:
         if not path.name.startswith((".", "~$")) and path.is_file():
-            found[path.name] = dt.datetime.fromtimestamp(path.stat().st_mtime)
+            found[shown(path.name)] = dt.datetime.fromtimestamp(path.stat().st_mtime)  # a non-UTF-8 name \x-escaped
     return found
 
 

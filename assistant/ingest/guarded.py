@@ -48,7 +48,7 @@ class _Budget:
 _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("budget", default=None)
 
 
-def shown(path: Path) -> str:
+def shown(path: Path | str) -> str:
     """The path as text that prints and encodes anywhere: bytes that are not UTF-8 as \\x escapes."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
