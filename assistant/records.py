@@ -28,6 +28,24 @@ class Location(Record):
     label: str
 
 
+class TableCell(Record):
+    """One cell of a table in a document: `document.text[start:end] == value`, on the row line row_start..row_end.
+
+    `row` is the row's label (its first cell or row header), `column` its column header, a header
+    of several rows joined ("Allocation (2026)"); `table` counts the document's tables from 1.
+    """
+
+    table: int
+    row: str
+    column: str
+    value: str
+    start: int
+    end: int
+    row_start: int
+    row_end: int
+    page: int | None = None
+
+
 class Document(Record):
     """One source document: its text as read (plain text) or as extracted once (PDF, Word).
 
@@ -45,6 +63,7 @@ class Document(Record):
     format: str = "txt"
     pages: int | None = None
     locations: tuple[Location, ...] = ()
+    cells: tuple[TableCell, ...] = ()  # the cells of its tables (assistant/ingest/tables.py)
 
     def location_of(self, start: int) -> str | None:
         """The page or paragraph label of the text at offset `start`, if the file has them."""

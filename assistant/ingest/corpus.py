@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from assistant.errors import CorpusError
 from assistant.ingest import guarded
 from assistant.ingest.formats import Extracted, read_docx, read_pdf
+from assistant.ingest.tables import cells_of, filled, html_tables, marker
 from assistant.records import CommitmentFact, Document, EventFact, Fact, Skipped
 
 T = TypeVar("T")
@@ -192,8 +193,9 @@ def _contents(path: Path, data: bytes) -> Extracted:
     text = decode(path, data)
     guarded.spend(len(text))
     if suffix in (".html", ".htm"):
+        tables = tuple(html_tables(text))
         text, html_title = html_to_text(text)
-        return Extracted(text, (), html_title)
+        return Extracted(text, (), html_title, tables=tables)
     return Extracted(text, ())
 
 
@@ -225,6 +227,7 @@ def read_document(
         format=_FORMATS.get(path.suffix.lower(), "txt"),
         pages=extracted.pages,
         locations=extracted.locations,
+        cells=cells_of(text, extracted.tables, markdown=path.suffix.lower() == ".md"),
     )
 
 
@@ -281,9 +284,13 @@ class _TextOnly(HTMLParser):
         self.parts: list[str] = []
         self.title = ""
         self._skip: list[str] = []
+        self.tables = 0  # each top-level table is a marker line, then its rows (html_to_text)
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in ("script", "style", "title"):
+        if tag == "table" and not self._skip:
+            self.parts.append(f"\n\n{marker(self.tables)}\n\n")
+            self.tables += 1
+        if tag in ("script", "style", "title", "table"):
             self._skip.append(tag)
         elif tag in ("p", "br", "div", "li", "h1", "h2", "h3", "h4", "tr"):
             self.parts.append("\n")
@@ -303,6 +310,7 @@ def html_to_text(source: str) -> tuple[str, str | None]:
     parser = _TextOnly()
     parser.feed(source)
     text = re.sub(r"\n\s*\n+", "\n\n", "".join(parser.parts)).strip() + "\n"
+    text = filled(text, html_tables(source))
     return text, parser.title.strip() or None
 
 

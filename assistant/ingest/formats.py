@@ -15,12 +15,15 @@ import logging
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import CorpusError
 from assistant.ingest.guarded import spend
+from assistant.ingest.pdf_tables import pdf_tables, without_tables
+from assistant.ingest.tables import Grid, docx_table, filled, row_line
 from assistant.records import Location
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
@@ -39,6 +42,7 @@ class Extracted:
     locations: tuple[Location, ...]
     title: str | None = None
     pages: int | None = None
+    tables: tuple[Grid, ...] = ()  # written into `text` one line per row
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -46,13 +50,15 @@ class Extracted:
 
 def read_pdf(path: Path, data: bytes) -> Extracted:
     """The text layer of a PDF, page by page; a CorpusError naming the file if there is none."""
-    pages = _pdf_pages(path, data)
-    texts = normalised(pages)
+    tables = pdf_tables(data)
+    pages = _pdf_pages(path, data, tables)
+    every = [table for page in tables for table in page]
+    texts = [filled(text, every) for text in normalised(pages)]
     if not any(texts):
         raise CorpusError(
             str(path), "no text layer (a scanned PDF?): run OCR on it (e.g. ocrmypdf) or add a text version instead"
         )
-    return _joined([(f"p. {n}", t) for n, t in enumerate(texts, 1)], pages=len(pages))
+    return replace(_joined([(f"p. {n}", t) for n, t in enumerate(texts, 1)], pages=len(pages)), tables=tuple(every))
 
 
 def normalised(pages: list[str]) -> list[str]:
@@ -62,7 +68,7 @@ def normalised(pages: list[str]) -> list[str]:
     return [paragraphs_of(page) for page in drop_running_lines(lines)]
 
 
-def _pdf_pages(path: Path, data: bytes) -> list[str]:
+def _pdf_pages(path: Path, data: bytes, tables: Sequence[Sequence[Grid]] = ()) -> list[str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -71,7 +77,10 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise CorpusError(str(path), "encrypted PDF: save a copy without a password and add that instead")
-        return [_spent("\n".join(with_gaps(_positioned_lines(page)))) for page in reader.pages]
+        return [
+            _spent("\n".join(with_gaps(without_tables(_positioned_lines(page), tables, n, page))))
+            for n, page in enumerate(reader.pages)
+        ]
     except CorpusError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError) as err:
@@ -195,7 +204,7 @@ def _ends_paragraph(line: str, following: str, width: float, gaps: bool) -> bool
 
 def read_docx(path: Path, data: bytes) -> Extracted:
     """Paragraphs and table rows of a Word file in reading order, each located by paragraph and heading."""
-    blocks, title = _docx_blocks(path, data)
+    blocks, title, tables = _docx_blocks(path, data)
     if not blocks:
         raise CorpusError(str(path), "empty document: add text or remove the file")
     located, heading = [], None
@@ -203,10 +212,10 @@ def read_docx(path: Path, data: bytes) -> Extracted:
         heading = text if is_heading else heading
         label = f"¶ {number}" if heading is None or is_heading else f"¶ {number}, under “{_shortened(heading)}”"
         located.append((label, text))
-    return _joined(located, title=title or next((t for t, h in blocks if h), None))
+    return replace(_joined(located, title=title or next((t for t, h in blocks if h), None)), tables=tables)
 
 
-def _docx_blocks(path: Path, data: bytes) -> tuple[list[tuple[str, bool]], str | None]:
+def _docx_blocks(path: Path, data: bytes) -> tuple[list[tuple[str, bool]], str | None, tuple[Grid, ...]]:
     import zipfile
 
     import docx
@@ -219,6 +228,7 @@ def _docx_blocks(path: Path, data: bytes) -> tuple[list[tuple[str, bool]], str |
         reason = f"damaged or not a Word file ({type(err).__name__}): save it again as .docx"
         raise CorpusError(str(path), reason) from None
     blocks: list[tuple[str, bool]] = []
+    tables: list[Grid] = []
     for item in document.iter_inner_content():
         spend()  # the time budget of assistant.ingest.guarded
         if isinstance(item, Paragraph):
@@ -226,12 +236,10 @@ def _docx_blocks(path: Path, data: bytes) -> tuple[list[tuple[str, bool]], str |
             style = (item.style.name or "") if item.style is not None else ""
             if text:
                 blocks.append((text, style.startswith(("Heading", "Title"))))
-        elif isinstance(item, Table):
-            for row in item.rows:
-                cells = list(dict.fromkeys(" ".join(c.text.split()) for c in row.cells))
-                if any(cells):
-                    blocks.append((" | ".join(c for c in cells if c), False))
-    return blocks, (document.core_properties.title or "").strip() or None
+        elif isinstance(item, Table):  # one block per row, merged cells once (assistant/ingest/tables.py)
+            tables.append(docx_table(item))
+            blocks += [(row_line(row), False) for row in tables[-1].rows]
+    return blocks, (document.core_properties.title or "").strip() or None, tuple(tables)
 
 
 # --- shared ----------------------------------------------------------------------------------

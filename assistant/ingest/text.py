@@ -12,6 +12,8 @@ from assistant.records import Chunk, Sentence
 _BULLET = re.compile(r"[\s\u2022\u25cf\u25aa*\-–—#]*")  # leading whitespace, list bullets, heading marks
 _ITEM = re.compile(r"\s*(?:[\u2022\u25cf\u25aa*\-–—]\s|\d+[.)]\s|#{1,6}\s)")  # bullet, numbered item, heading
 _HEADING = re.compile(r"#{1,6}\s")
+# a table row as the readers write it ("a | b"), a Markdown pipe-table line, or its rule line ("|---|:--:|")
+_ROW = re.compile(r"[^\n]*\S \| \S|\s*\|?\s*:?-{3,}:?\s*\|")
 
 
 @lru_cache(maxsize=1)
@@ -41,17 +43,18 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _blocks(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of runs of non-blank lines; a list item or heading line starts a new run,
-    and a heading line is a run of its own."""
-    start, end, heading = -1, -1, False
+    and a heading line or a table row is a run of its own."""
+    start, end, alone = -1, -1, False
     for offset, line in _lines(text):
         blank = not line.strip()
-        if start >= 0 and (blank or heading or _ITEM.match(line)):
+        row = bool(_ROW.match(line))
+        if start >= 0 and (blank or alone or row or _ITEM.match(line)):
             yield start, end
             start = -1
         if not blank:
             start = offset if start < 0 else start
             end = offset + len(line)
-            heading = bool(_HEADING.match(line.lstrip()))
+            alone = row or bool(_HEADING.match(line.lstrip()))
     if start >= 0:
         yield start, end
 
