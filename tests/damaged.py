@@ -91,3 +91,9 @@ def bit_flipped(data: bytes, at: int, bit: int = 0) -> bytes:
     out = bytearray(data)
     out[at % len(out)] ^= 1 << (bit % 8)
     return bytes(out)
+
+
+def nested_xml(data: bytes, depth: int = 1000) -> bytes:
+    """word/document.xml with content controls nested `depth` deep at the start of the body."""
+    block = b"<w:sdt><w:sdtContent>" * depth + b"<w:p/>" + b"</w:sdtContent></w:sdt>" * depth
+    return rezipped(data, in_document(lambda xml: xml.replace(b"<w:body>", b"<w:body>" + block, 1)))

@@ -308,7 +308,10 @@ class _TextOnly(HTMLParser):
 
 def html_to_text(source: str) -> tuple[str, str | None]:
     parser = _TextOnly()
-    parser.feed(source)
+    for start in range(0, len(source), 1 << 16):  # in slices, so that the time budget is checked between them
+        guarded.spend()
+        parser.feed(source[start : start + (1 << 16)])
+    parser.close()
     text = re.sub(r"\n\s*\n+", "\n\n", "".join(parser.parts)).strip() + "\n"
     text = filled(text, html_tables(source))
     return text, parser.title.strip() or None
