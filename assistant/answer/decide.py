@@ -2,6 +2,7 @@
 
 Read top to bottom, a question's route is:
 
+0. a question that names a table's row (and column) is answered by that cell, cited to the cell;
 1. a deadline the best sentence counts from an event ("within 90 days of the summit") is worked out;
 2. a question that needs arithmetic the sentences do not state outright is calculated from cited facts;
 3. otherwise the best sentence answers when the scorer is sure enough (`Policy.threshold`);
@@ -22,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import get_args
 
+from assistant.answer.cells import answer_from_cells
 from assistant.answer.compose import (
     Scored,
     abstain,
@@ -95,6 +97,8 @@ class Decider:
     def decide(self, asked: Asked, scored: list[Scored]) -> Answer:
         """The answer to `asked` from its ranked candidates (best first)."""
         query = asked.query
+        if self.policy.on("table_cells") and (cells := answer_from_cells(query.text, self.index)) is not None:
+            return cells
         looked_up = self._calculated(query, asked.today) if query.intent in LOOKUPS else None
         scored = with_fact_focus(scored, looked_up)
         extractive = self._extractive(asked.text, scored, asked.weights)
