@@ -39,6 +39,10 @@ from load_test import free_port, offline_env, percentile  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CONTROL = ("Who hosted the Critical Minerals Ministerial?", "Rubio")
+MARKUP_DOC = (  # a corpus document carrying HTML and Markdown (markup_probes)
+    "Zircon ledger\n\nThe zircon ledger margin reads <script>window.__pwned=1</script>, "
+    '<img src=x onerror="window.__pwned=2">, **bold** and [a link](http://evil.example/p.png).\n'
+)
 MB = 1024 * 1024
 RSS_CEILING_MB = 4096
 
@@ -263,6 +267,41 @@ def session_probes(url: str, feedback: Path, report: Report) -> int:
     return max(0, 3 - written)
 
 
+def chat_texts(completed: dict[str, Any]) -> tuple[str, str]:
+    """(the last question, the last answer) as the chat received them (Markdown)."""
+    chat = completed.get("output", {}).get("data", [None, []])[1] or [{}, {}]
+    texts = []
+    for message in chat[-2:]:
+        content = message.get("content")
+        parts = content if isinstance(content, list) else [content]
+        texts.append(" ".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in parts))
+    return texts[0], texts[1]
+
+
+def escaped(text: str) -> bool:
+    """No raw HTML tag, Markdown emphasis or Markdown link left in chat Markdown."""
+    return not re.search(r"<(script|img)|(?<!\\)\*\*bold|(?<!\\)\]\(http", text, re.IGNORECASE)
+
+
+def markup_probes(url: str, report: Report) -> None:
+    """HTML and Markdown in a document and in a question reach the chat escaped (shown, not rendered)."""
+    tab = Browser(url)
+    _, answer = chat_texts(tab.ask("What does the zircon ledger margin read?"))
+    report.add(
+        "chat box: HTML and Markdown quoted from a document escaped",
+        "&lt;script&gt;" in answer and "\\*\\*bold\\*\\*" in answer and escaped(answer),
+        answer[:120],
+    )
+    typed = '<img src=x onerror="window.__pwned=3"> **bold** [a link](http://evil.example/p.png) who hosted it?'
+    question, _ = chat_texts(tab.ask(typed))
+    report.add(
+        "chat box: HTML and Markdown typed in a question escaped",
+        "&lt;img" in question and escaped(question),
+        question[:120],
+    )
+    tab.close()
+
+
 def lines(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
 
@@ -457,6 +496,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="probe-") as tmp:
         work = Path(tmp)
         shutil.copytree(REPO / "corpus", work / "corpus")
+        (work / "corpus" / "docs" / "zircon-ledger.txt").write_text(MARKUP_DOC, encoding="utf-8")
         sentinels = [work / "index" / "build-output" / "keep.txt", work / "index" / "build-2024-release" / "keep.txt"]
         for sentinel in sentinels:
             sentinel.parent.mkdir(parents=True)
@@ -469,6 +509,7 @@ def run(
                 http_probes(url, report)
                 chat_api_probes(url, report)
                 report.data_lost += session_probes(url, work / "feedback.jsonl", report)
+                markup_probes(url, report)
             if not short:
                 floods(url, server.pid, report, question_bytes, seconds, work / "feedback.jsonl")
             ok, _ = control(url)

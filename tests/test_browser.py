@@ -38,6 +38,8 @@ SCRIPT_DOC = (
 )
 LINK_DOC = "Harbour memo\n\nThe harbour memo footer links [pixel](http://evil.example/p.png) and **bold** text.\n"
 SCREENSHOT = PROJECT_ROOT / "docs" / "screenshot.png"
+SHOTS = PROJECT_ROOT / "evals" / "out" / "screenshots"  # git-ignored; looked at before an issue is closed
+RESERVE = "What is the total funding for the strategic critical minerals reserve?"
 TIMEOUT_MS = 20_000
 
 
@@ -123,6 +125,13 @@ def ask(page: Any, question: str) -> Any:
     message = page.locator('[data-testid="bot"]').nth(count)
     message.wait_for()
     return message
+
+
+def shot(page: Any, name: str) -> Path:
+    """A full-page screenshot in SHOTS, for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+    return SHOTS / name
 
 
 def test_question_follow_up_memo_and_screenshot(page: Any, tmp_path: Path) -> None:
@@ -212,3 +221,54 @@ def test_a_markdown_image_typed_by_a_user_is_not_fetched(page: Any) -> None:
     expect(page.locator('[data-testid="user"]').first).to_contain_text("![x](http://evil.example/p.png)")
     assert page.locator("#chat img[src*='evil']").count() == 0
     assert [u for u in seen if "evil.example" in u] == []
+
+
+# --- the answer's own formatting (issue 22, part 1) ----------------------------------------
+
+
+def test_the_answers_own_markdown_is_rendered(page: Any) -> None:
+    """The bold short answer and the calculator's Working and Inputs show as formatting, not asterisks."""
+    expect = need_browser().expect
+    first = ask(page, "Who hosted the Critical Minerals Ministerial?")
+    expect(first.locator("strong").first).to_have_text("Marco Rubio")
+    expect(first).not_to_contain_text("**")
+    working = ask(page, RESERVE)
+    expect(working.locator("strong", has_text="Working:")).to_have_count(1)
+    expect(working.locator("strong", has_text="Inputs:")).to_have_count(1)
+    expect(working.locator("li", has_text="the private sector: $2 billion [2]")).to_have_count(1)
+    expect(working).not_to_contain_text("**")
+
+
+def test_links_in_answers_and_questions_are_inert(page: Any) -> None:
+    """No anchor is made from a URL, a www. address or an e-mail address, typed or quoted."""
+    expect = need_browser().expect
+    seen = outside_requests(page)
+    ask(page, "What does the harbour memo footer link?")
+    ask(page, "Is www.evil.example or ana@evil.example or http://evil.example/x who hosted the ministerial?")
+    expect(page.locator('[data-testid="user"]').nth(1)).to_contain_text("www.evil.example or ana@evil.example")
+    assert page.locator("#chat a").count() == 0
+    assert [u for u in seen if "evil.example" in u] == []
+
+
+def newest_answer_top(page: Any) -> tuple[float, float]:
+    """(top of the newest answer, top of the chat's scrolled area), in page pixels."""
+    return page.evaluate(
+        """() => {
+            const box = document.querySelector('#chat .bubble-wrap');
+            const last = [...document.querySelectorAll('#chat [data-testid="bot"]')].pop();
+            return [last.getBoundingClientRect().top, box.getBoundingClientRect().top];
+        }"""
+    )
+
+
+def test_a_long_answer_is_shown_from_its_first_line_at_phone_width(page: Any) -> None:
+    """At 390 px an answer is taller than the chat; the chat scrolls to its top, not its end."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    ask(page, "Who hosted the Critical Minerals Ministerial?")
+    last = ask(page, RESERVE)
+    page.wait_for_timeout(600)  # the scroll follows the render
+    top, area = newest_answer_top(page)
+    assert last.bounding_box()["height"] > 480  # taller than the chat: only one end can show
+    assert area + 30 <= top <= area + 60, (top, area)  # below the chat's label
+    page.locator("#chat").scroll_into_view_if_needed()
+    shot(page, "chat-390px.png")

@@ -23,6 +23,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
+from assistant.edges.answer_markup import answer_markdown, md
 from assistant.edges.conflicts_view import conflicts_html
 from assistant.edges.documents_tab import add_documents_tab
 from assistant.edges.downloads import MemoFiles
@@ -52,11 +53,15 @@ CSS = """
 .source mark { background: #ffe066; padding: 0 .1em; }
 .working code { white-space: pre-wrap; }
 """
+# After an answer: scroll the chat so that the newest answer's first line is at its top, below the
+# chat's label (Gradio's autoscroll, off, would show its last line). The delay lets it render first.
+SCROLL_TO_ANSWER = """() => { setTimeout(() => {
+  const box = document.querySelector('#chat .bubble-wrap');
+  const last = [...document.querySelectorAll('#chat [data-testid="bot"]')].pop();
+  if (box && last) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 36;
+}, 100); }"""
 log = logging.getLogger("assistant.web")
 _SURROGATES = re.compile("[\ud800-\udfff]")
-# Markdown's own syntax (links, images, emphasis, code, tables, headings) and URL schemes (autolinks);
-# `<`, `>` and `&` are left to html.escape.
-_MARKDOWN = re.compile(r"([\\`*_\[\]{}~|#!])|(?<=[A-Za-z]):(?=//)")
 SHOWN_CHARS = 200  # of a refused question, in the chat
 
 
@@ -71,11 +76,6 @@ class Turn:
 
 def esc(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def md(text: str) -> str:
-    """`text` for the chat's Markdown: shown as typed, never as a link, image, emphasis or HTML."""
-    return esc(_MARKDOWN.sub(lambda m: "\\" + m.group(0), text))
 
 
 def clip(text: str, limit: int) -> str:
@@ -176,7 +176,7 @@ def message_markdown(turn: Turn) -> str:
         parts.append("🚫 **Not answered by the sources.**")
     if answer.resolved_question:
         parts.append(f"*Understood as: {md(answer.resolved_question)}*")
-    parts.append(md(answer.text))
+    parts.append(answer_markdown(answer.text))  # our formatting rendered, document text escaped
     if answer.citations:
         parts.append("**Sources**\n" + "\n".join(_source_line(c) for c in answer.citations))
     return "\n\n".join(parts)
@@ -379,6 +379,7 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
                             elem_id="chat",
                             feedback_options=("Like", "Dislike"),
                             buttons=["copy", "copy_all"],
+                            autoscroll=False,  # SCROLL_TO_ANSWER instead
                         )
                         with gr.Row():
                             box = gr.Textbox(
@@ -414,7 +415,7 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
             add_documents_tab(app, bot)  # listing, upload and removal of documents
         outputs = [box, chatbot, turns, sources, last_memo, whole_memo, get_last, get_all]
         for trigger in (box.submit, send.click):
-            trigger(submit, [box, today, turns], outputs, api_visibility="private")
+            trigger(submit, [box, today, turns], outputs, api_visibility="private").then(None, js=SCROLL_TO_ANSWER)
         chatbot.select(select, [turns], [sources], api_visibility="private")
         chatbot.clear(clear, None, outputs[1:], api_visibility="private")
         chatbot.like(like, [turns], None, api_visibility="private")
