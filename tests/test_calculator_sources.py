@@ -89,3 +89,16 @@ def test_an_amount_tied_only_by_its_sentences_gets_its_own_result_beside_the_fir
     assert both.result == "$12 billion or $11.67 billion"
     assert {u.fact.id for u in both.rivals} == {"reserve-private", "brief-unnamed"}
     assert shown(both) <= traceable(both, MARCH_1)
+
+
+def test_inputs_disputed_by_more_sources_than_max_sources_ask_which_source() -> None:
+    from assistant.calculate.sources import MAX_SOURCES
+
+    copies = [
+        PRIVATE.model_copy(update={"id": f"brief-{n}", "doc": f"report-{n}", "amount": Decimal(10**9 + n)})
+        for n in range(MAX_SOURCES)
+    ]
+    outcome = ask("How much did the private sector provide?", copies)
+    assert isinstance(outcome, Declined)
+    assert "which source" in outcome.message
+    assert {u.fact.id for u in outcome.rivals} >= {c.id for c in copies}

@@ -39,3 +39,17 @@ def test_sections_and_firsts_do_not_cross_documents() -> None:
 
 def test_stems_are_precomputed_per_sentence() -> None:
     assert "money" in Layout.of(SENTENCES).stems[4]
+
+
+def test_each_stem_maps_to_the_sentences_that_use_it_in_order() -> None:
+    layout = Layout.of(SENTENCES)
+    assert layout.using["intro"] == (1, 2) and layout.using["titl"] == (0, 6)
+
+
+def test_a_document_and_start_offset_map_to_the_sentence_that_starts_there() -> None:
+    layout = Layout.of(SENTENCES)
+    assert [layout.at[(s.doc_id, s.start)] for s in SENTENCES] == list(range(len(SENTENCES)))
+
+
+def test_led_by_gives_the_next_sentence_of_the_same_paragraph_only() -> None:
+    assert Layout.of(SENTENCES).led_by([1, 2, 4, 5, 7]) == [2, 5]

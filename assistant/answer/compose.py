@@ -57,11 +57,11 @@ class CitationBook:
 
     index: Index
     citations: list[Citation] = field(default_factory=list)
+    _numbers: dict[tuple[str, int, int], int] = field(default_factory=dict, repr=False)
 
     def cite(self, doc_id: str, start: int, end: int) -> int:
-        for citation in self.citations:
-            if (citation.doc_id, citation.start, citation.end) == (doc_id, start, end):
-                return citation.n
+        if (found := self._numbers.get((doc_id, start, end))) is not None:
+            return found
         doc = self.index.document(doc_id)
         n = len(self.citations) + 1
         self.citations.append(
@@ -75,6 +75,7 @@ class CitationBook:
                 location=doc.location_of(start),
             )
         )
+        self._numbers[(doc_id, start, end)] = n
         return n
 
     def cite_sentence(self, sentence: Sentence) -> int:
@@ -222,7 +223,7 @@ def input_rivals(uses: Sequence[FactUse], index: Index, weights: Mapping[str, fl
     whose sentence names neither contributor nor purpose.
     """
     found: dict[str, MoneyFact] = {}
-    positions = {(s.doc_id, s.start): p for p, s in enumerate(index.data.sentences)}
+    positions = index.layout.at
     facts = index.data.facts
     for use in uses:
         where = positions.get((use.fact.doc, use.fact.start or -1))
@@ -245,9 +246,9 @@ def _around(index: Index, scored: list[Scored], thread: str) -> list[disputes.Pa
     """The other candidates, then every statement in the corpus that uses the thread word itself."""
     layout = index.layout
     seen = [s.position for s in scored[1:]]
-    more = [p for p, own in enumerate(layout.stems) if thread in own and not layout.heading[p]]
-    led = set(more)  # a sentence whose predecessor names the thread may lean on it (Passage.uses decides)
-    more += [p for p, before in enumerate(layout.previous) if before in led and not layout.heading[p]]
+    more = [p for p in layout.using.get(thread, ()) if not layout.heading[p]]
+    # a sentence whose predecessor names the thread may lean on it (Passage.uses decides)
+    more += [p for p in layout.led_by(more) if not layout.heading[p]]
     return [passage(index, p) for p in dict.fromkeys(seen + more)]
 
 
@@ -309,9 +310,8 @@ def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: Citati
     values: list[ConflictValue] = []
     kind: disputes.Kind = "money"
     for use in rivals:
-        sentence = next(
-            (s for s in index.data.sentences if s.doc_id == use.fact.doc and s.start == use.fact.start), None
-        )
+        at = index.layout.at.get((use.fact.doc, use.fact.start)) if use.fact.start is not None else None
+        sentence = index.data.sentences[at] if at is not None else None
         kind = "date" if use.fact.kind == "event" else "money" if use.fact.kind == "money" else "count"
         found = (
             [c for c in disputes.claims(sentence, kind) if c.value in use.value or use.value in c.value]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from assistant.cache import per_sequence
 from assistant.ingest.lexicon import stems
 from assistant.records import CountFact, Fact, Mention, MoneyFact, Sentence
 
@@ -257,7 +258,7 @@ def _count(text: str) -> tuple[object, ...] | None:
 def _with_detail(claim: Claim, facts: Sequence[Fact]) -> Claim:
     """What the value is for, from, or counts: from the fact stating it, else the word after a count."""
     s = claim.sentence
-    mine = [f for f in facts if f.doc == s.doc_id and f.start == s.start]
+    mine = _stated_at(facts).get((s.doc_id, s.start), ())
     detail: list[str] = []
     for f in mine:
         if isinstance(f, MoneyFact) and claim.kind == "money" and (f.amount.normalize(),) == claim.key[1:]:
@@ -267,6 +268,15 @@ def _with_detail(claim: Claim, facts: Sequence[Fact]) -> Claim:
     if claim.kind == "count" and not detail:
         detail = _unit(claim)
     return Claim(claim.kind, claim.value, claim.key, s, claim.start, claim.end, frozenset(detail))
+
+
+@per_sequence
+def _stated_at(facts: Sequence[Fact]) -> dict[tuple[str, int | None], list[Fact]]:
+    """(document, start offset) -> the facts that start there, in order."""
+    found: dict[tuple[str, int | None], list[Fact]] = {}
+    for f in facts:
+        found.setdefault((f.doc, f.start), []).append(f)
+    return found
 
 
 def _unit(claim: Claim) -> list[str]:

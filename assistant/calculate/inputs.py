@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.cache import per_sequence
 from assistant.calculate import phrasing
 from assistant.calculate.arithmetic import (
     due_date,
@@ -45,7 +46,7 @@ class Target:
 
 def deadline(c: CommitmentFact, facts: Sequence[Fact]) -> Target:
     """A commitment's due date: its start (or its anchor event's date) plus its days."""
-    event = next((f for f in facts if f.id == c.after and isinstance(f, EventFact)), None)
+    event = _events_by_id(facts).get(c.after) if c.after is not None else None
     anchor_date = c.anchor_date or (event.date if event else None)
     if anchor_date is None or c.due_days is None:
         raise ValueError(f"the sources give no due date for {describe(c, facts)}")
@@ -58,6 +59,16 @@ def deadline(c: CommitmentFact, facts: Sequence[Fact]) -> Target:
     return Target(describe(c, facts), due, (anchor, within), working)
 
 
+@per_sequence
+def _events_by_id(facts: Sequence[Fact]) -> dict[str, EventFact]:
+    """Id -> the first event fact with that id (a listing of deadlines looks each anchor up)."""
+    found: dict[str, EventFact] = {}
+    for f in facts:
+        if isinstance(f, EventFact):
+            found.setdefault(f.id, f)
+    return found
+
+
 def event(e: EventFact) -> Target:
     """An event on its date."""
     use = FactUse(fact=e, label=f"{e.name} date", value=format_date(e.date))
@@ -66,7 +77,8 @@ def event(e: EventFact) -> Target:
 
 def amount(m: MoneyFact, facts: Sequence[Fact]) -> FactUse:
     """An amount labelled by who provides it: "$10 billion" from "the Export-Import Bank ..."."""
-    return FactUse(fact=m, label=describe(m, facts), value=format_money(m.amount, m.currency))
+    # a validated fact and two strings: nothing to validate (a listing may label thousands of amounts)
+    return FactUse.model_construct(fact=m, label=describe(m, facts), value=format_money(m.amount, m.currency))
 
 
 def listing_of(found: Sequence[Fact], facts: Sequence[Fact]) -> tuple[str, list[FactUse]]:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from assistant.cache import per_sequence
 from assistant.calculate import phrasing
 from assistant.calculate.arithmetic import format_date, format_days, format_money
 from assistant.ingest.lexicon import stems
 from assistant.records import CommitmentFact, Computed, Declined, EventFact, Fact, FactUse, MoneyFact
 
 Handler = Callable[[Sequence[Fact]], "Computed | Declined"]
+# Inputs disputed by more documents than this are not computed once per source (a result per report of a
+# library would be unreadable, and each run reads every fact): the assistant asks which source to use.
+MAX_SOURCES = 8
 
 
 def _thing(fact: Fact) -> tuple[object, ...] | None:
@@ -40,8 +44,12 @@ def _value(fact: Fact) -> object:
     return None
 
 
+@per_sequence
 def same_things(facts: Sequence[Fact]) -> list[list[Fact]]:
-    """Groups of facts about one thing stated in more than one sentence (usually in several documents)."""
+    """Groups of facts about one thing stated in more than one sentence (usually in several documents).
+
+    Remembered per fact list (every calculation reads them): the groups must not be changed.
+    """
     groups: dict[tuple[object, ...], list[Fact]] = {}
     for fact in facts:
         thing = _thing(fact)
@@ -64,24 +72,34 @@ def per_source(handler: Handler, facts: Sequence[Fact], outcome: Computed | Decl
     differ = any(len({_value(f) for f in g}) > 1 for g in disputed)
     members = {f.id for g in disputed for f in g}
     docs = list(dict.fromkeys(f.doc for g in disputed for f in g))
-    runs = [(doc, handler([f for f in facts if f.id not in members or f.doc == doc])) for doc in docs]
-    rival_uses = [_use(f, outcome.uses) for g in disputed for f in g]
-    done = [(doc, r) for doc, r in runs if isinstance(r, Computed)]
+    done: list[tuple[str, Computed]] = []
+    # one source that cannot be computed decides the outcome, so the rest need not run
+    for doc in docs if len(docs) <= MAX_SOURCES else []:
+        result = handler([f for f in facts if f.id not in members or f.doc == doc])
+        if not isinstance(result, Computed):
+            break
+        done.append((doc, result))
     if not differ:
-        return done[0][1] if done and len(done) == len(runs) else outcome
-    if len(done) < len(runs):
+        return done[0][1] if done and len(done) == len(docs) else outcome
+    if len(done) < len(docs):
+        rival_uses = _uses(disputed, outcome.uses)
         message = phrasing.which_source([u.value for u in rival_uses], docs)
         return Declined(message=message, uses=rival_uses, rivals=rival_uses)
     if len({r.result for _, r in done}) == 1:
         return done[0][1]
-    return _side_by_side(done).model_copy(update={"rivals": rival_uses})
+    return _side_by_side(done).model_copy(update={"rivals": _uses(disputed, outcome.uses)})
 
 
-def _use(fact: Fact, uses: Sequence[FactUse]) -> FactUse:
-    """The fact as the outcome used it, or labelled plainly."""
-    found = next((u for u in uses if u.fact.id == fact.id), None)
-    if found is not None:
-        return found
+def _uses(groups: Sequence[Sequence[Fact]], uses: Sequence[FactUse]) -> list[FactUse]:
+    """Every fact of the groups as the outcome used it (its first use), or labelled plainly."""
+    first: dict[str, FactUse] = {}
+    for u in uses:
+        first.setdefault(u.fact.id, u)
+    return [first[f.id] if f.id in first else _use(f) for g in groups for f in g]
+
+
+def _use(fact: Fact) -> FactUse:
+    """A fact the outcome did not use, labelled plainly."""
     if isinstance(fact, MoneyFact):
         shown = format_money(fact.amount, fact.currency)
     elif isinstance(fact, EventFact):

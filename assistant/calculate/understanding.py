@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.cache import per_sequence
 from assistant.calculate.aliases import STOP, Aliases
 from assistant.ingest.lexicon import closest
 from assistant.records import CommitmentFact, Fact
@@ -340,8 +341,14 @@ def join(items: Sequence[str]) -> str:
 
 def partners(commitment: CommitmentFact, facts: Sequence[Fact]) -> list[str]:
     """The commitment's parties other than the one making every commitment."""
-    common = self_parties([f for f in facts if f.kind == "commitment"])
+    common = _common_parties(facts)
     return [p for p in commitment.parties if p not in common] or list(commitment.parties)
+
+
+@per_sequence
+def _common_parties(facts: Sequence[Fact]) -> frozenset[str]:
+    """The party to every commitment among `facts` (asked once per agreement a listing names)."""
+    return frozenset(self_parties([f for f in facts if f.kind == "commitment"]))
 
 
 def describe(fact: Fact, facts: Sequence[Fact]) -> str:

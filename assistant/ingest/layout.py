@@ -1,11 +1,12 @@
 """Where each sentence sits: heading or not, its section heading, its neighbour, its stems.
 
-Computed once per loaded index in one linear pass, so scoring a question never scans the corpus.
+Computed once per loaded index in one linear pass, so scoring a question never scans the corpus:
+the inverted maps (`using`, `at`) find a word's sentences or a fact's sentence by look-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.ingest.lexicon import stems
@@ -31,6 +32,8 @@ class Layout:
     stems: tuple[frozenset[str], ...]
     first: tuple[int, ...]  # position of the first sentence of the sentence's document
     names: frozenset[str]  # lower-cased texts of every named entity in the corpus (not noun chunks)
+    using: Mapping[str, tuple[int, ...]]  # stem -> the sentences that use it, in order
+    at: Mapping[tuple[str, int], int]  # (document, start offset) -> the sentence that starts there
 
     @classmethod
     def of(cls, sentences: Sequence[Sentence]) -> Layout:
@@ -56,4 +59,16 @@ class Layout:
                 current = p
         names = frozenset(m.text.lower() for s in sentences for m in s.mentions if m.label in NAMED)
         all_stems = tuple(frozenset(stems(s.text)) for s in sentences)
-        return cls(heading, tuple(section), tuple(previous), all_stems, tuple(first), names)
+        using: dict[str, list[int]] = {}
+        for p, own in enumerate(all_stems):
+            for stem in own:
+                using.setdefault(stem, []).append(p)
+        at: dict[tuple[str, int], int] = {}
+        for p, s in enumerate(sentences):
+            at.setdefault((s.doc_id, s.start), p)
+        frozen = {stem: tuple(ps) for stem, ps in using.items()}
+        return cls(heading, tuple(section), tuple(previous), all_stems, tuple(first), names, frozen, at)
+
+    def led_by(self, positions: Sequence[int]) -> list[int]:
+        """The sentences right after each of `positions` in the same paragraph (which may lean on them), in order."""
+        return [p + 1 for p in positions if p + 1 < len(self.previous) and self.previous[p + 1] == p]

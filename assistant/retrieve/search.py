@@ -29,7 +29,7 @@ def bm25_ranking(index: Index, tokens: list[str], depth: int) -> list[tuple[int,
     depth = min(depth, len(index.data.chunks))
     if not tokens or depth == 0:
         return []
-    ids, scores = index.bm25.retrieve([tokens], k=depth, show_progress=False, n_threads=1)
+    ids, scores = index.bm25.retrieve([tokens], k=depth, show_progress=False, n_threads=0)  # 0: no thread pool
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
 
 
