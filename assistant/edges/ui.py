@@ -48,10 +48,14 @@ CSS = """
 .banner.abstained { background: #fff4e5; border-left: 5px solid #e08a00; color: #6b3f00; }
 .banner.answered { background: #eaf6ec; border-left: 5px solid #2e8540; color: #1d4d27; }
 .source { border-top: 1px solid #ddd; padding: .4em 0; }
-.source .where { color: #666; font-size: .85em; margin: 0; }
+.sources h2 { font-size: 1.05em; margin: .3em 0; }
+.source .where { color: #545454; font-size: .85em; margin: 0; }
+.dark .source .where { color: #b8b8b8; }
 .source blockquote { margin: .3em 0; white-space: pre-wrap; }
-.source mark { background: #ffe066; padding: 0 .1em; }
+#sources .source mark { background: #ffe066; color: #1a1a1a; padding: 0 .1em; }
 .working code { white-space: pre-wrap; }
+#chat a { pointer-events: none; color: inherit; text-decoration: none; }
+.show-api, .show-api *, #upload .or, #remove-choice input { color: var(--body-text-color) !important; }
 """
 # After an answer: scroll the chat so that the newest answer's first line is at its top, below the
 # chat's label (Gradio's autoscroll, off, would show its last line). The delay lets it render first.
@@ -60,6 +64,26 @@ SCROLL_TO_ANSWER = """() => { setTimeout(() => {
   const last = [...document.querySelectorAll('#chat [data-testid="bot"]')].pop();
   if (box && last) box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 36;
 }, 100); }"""
+# Source Sans Pro as Gradio ships it: its SemiBold file holds a few glyphs only, so every heading and
+# bold text would fall back to another font; 400 and 700 are complete. The primary (orange) and stop
+# (red) buttons are darker than Gradio's, for 4.5:1 contrast with their white labels in both themes.
+ORANGE = "#c2410c"
+THEME = gr.themes.Default(
+    font=[gr.themes.LocalFont("Source Sans Pro", weights=(400, 700)), "ui-sans-serif", "system-ui", "sans-serif"],
+).set(
+    button_primary_background_fill=ORANGE,
+    button_primary_background_fill_dark=ORANGE,
+    button_primary_background_fill_hover="#9a3412",
+    button_primary_background_fill_hover_dark="#9a3412",
+    button_primary_text_color="#ffffff",
+    button_primary_text_color_dark="#ffffff",
+    button_cancel_background_fill="#b91c1c",
+    button_cancel_background_fill_dark="#b91c1c",
+    button_cancel_background_fill_hover="#991b1b",
+    button_cancel_background_fill_hover_dark="#991b1b",
+    button_cancel_text_color="#ffffff",
+    button_cancel_text_color_dark="#ffffff",
+)
 log = logging.getLogger("assistant.web")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 SHOWN_CHARS = 200  # of a refused question, in the chat
@@ -170,10 +194,10 @@ def position(index: object) -> int | None:
 def message_markdown(turn: Turn) -> str:
     """The chat bubble of a turn: banner if abstained, the answer, then its numbered sources."""
     if turn.answer is None:
-        return f"⚠️ **Could not answer:** {md(turn.error or 'unknown error')}"
+        return f"**Could not answer:** {md(turn.error or 'unknown error')}"
     answer, parts = turn.answer, []
     if answer.abstained:
-        parts.append("🚫 **Not answered by the sources.**")
+        parts.append("**Not answered by the sources.**")
     if answer.resolved_question:
         parts.append(f"*Understood as: {md(answer.resolved_question)}*")
     parts.append(answer_markdown(answer.text))  # our formatting rendered, document text escaped
@@ -211,7 +235,7 @@ def passage_html(doc_text: str, title: str, c: Citation) -> str:
     )
     where = f"{esc(c.doc_id)} · {esc(c.location) if c.location else f'paragraph {number}'} · chars {c.start}–{c.end}"
     return (
-        f'<article class="source" id="source-{c.n}"><h4>[{c.n}] {esc(title)}</h4>'
+        f'<article class="source" id="source-{c.n}"><h2>[{c.n}] {esc(title)}</h2>'
         f'<p class="where">{where}</p><blockquote>{body}</blockquote></article>'
     )
 
@@ -222,7 +246,7 @@ def working_html(answer: Answer) -> str:
         return ""
     items = "".join(f"<li>{esc(i.label)}: {esc(i.value)} [{i.citation}]</li>" for i in calc.inputs)
     return (
-        f'<section class="working"><h4>Working</h4><p><code>{esc(calc.expression)}</code> '
+        f'<section class="working"><h2>Working</h2><p><code>{esc(calc.expression)}</code> '
         f"→ <strong>{esc(calc.result)}</strong></p><ul>{items}</ul></section>"
     )
 
@@ -365,7 +389,7 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
     # Gradio's cached copies of the memo downloads go after the same time as ours.
     with gr.Blocks(title="Cited answers", analytics_enabled=False, delete_cache=(min(600, ttl), ttl)) as app:
         turns = gr.State([])
-        gr.Markdown("## Ask the documents\nEvery answer quotes its sources. Click an answer to see its passages.")
+        gr.Markdown("# Ask the documents\nEvery answer quotes its sources. Click an answer to see its passages.")
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("Ask", id="ask", elem_id="ask-tab"):
                 with gr.Row():
@@ -492,6 +516,7 @@ def serve(
         server_port=port,
         auth=auth,
         css=CSS,
+        theme=THEME,
         ssr_mode=False,
         mcp_server=False,
         footer_links=["api"],
