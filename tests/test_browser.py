@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import re
 import shutil
 import socket
 import warnings
@@ -17,6 +18,7 @@ import pytest
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.edges import ui  # noqa: E402
+from tests.conftest import ARTICLE_ID
 
 pytestmark = [
     pytest.mark.browser,
@@ -272,3 +274,37 @@ def test_a_long_answer_is_shown_from_its_first_line_at_phone_width(page: Any) ->
     assert area + 30 <= top <= area + 60, (top, area)  # below the chat's label
     page.locator("#chat").scroll_into_view_if_needed()
     shot(page, "chat-390px.png")
+
+
+# --- memos for Word (issue 22, part 3) -----------------------------------------------------
+
+
+def test_memos_for_word_copy_as_rich_text_and_say_copied(page: Any) -> None:
+    """A .docx memo with numbered notes (quote, title, paragraph, as-of date); an HTML and plain copy; "Copied"."""
+    import docx
+
+    expect = need_browser().expect
+    page.locator("#today input").fill("2026-03-01")
+    ask(page, "Who hosted the Critical Minerals Ministerial?")
+    ask(page, "How many nations attended it?")
+    with page.expect_download() as download:
+        page.locator("#download-all-docx").click()
+    text = [p.text for p in docx.Document(download.value.path()).paragraphs]
+    assert text[0] == "Briefing memo" and "Notes" in text
+    notes = text[text.index("Notes") + 1 :]
+    assert notes[1].startswith("2. “Representatives from 54 nations attended")
+    assert ", paragraph " in notes[1] and notes[1].endswith("As of 2026-03-01.")
+    assert "US Critical Minerals Strategy" in notes[1] and ARTICLE_ID not in "".join(text)
+
+    page.locator("#copy-memo").click()
+    expect(page.locator("#copy-status")).to_contain_text("Copied")
+    plain = page.evaluate("navigator.clipboard.readText()")
+    rich = page.evaluate(
+        "async () => { const [item] = await navigator.clipboard.read();"
+        " return await (await item.getType('text/html')).text(); }"
+    )
+    assert plain.startswith("**Question:** How many nations attended it?")
+    assert "<h2>Question: How many nations attended it?</h2>" in rich and "<sup>1</sup>" in rich
+    assert "<li>“Representatives from 54 nations attended" in rich
+    page.locator("#memo-panel").click()
+    expect(page.locator("#memo-last textarea")).to_have_value(re.compile(r"\*US Critical Minerals Strategy.*paragraph"))

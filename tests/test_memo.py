@@ -36,10 +36,15 @@ def test_markers_become_footnote_references() -> None:
     assert "Marco Rubio hosted it [^1]." in memo
 
 
-def test_footnote_carries_exact_quote_title_and_location() -> None:
-    memo = answer_memo(answer("Marco Rubio hosted it [1].", [HOST]))
-    expected = f"[^1]: “{HOST.quote}” — *{TITLE}* (minerals, chars 120–172)."
-    assert expected in memo.splitlines()
+def test_footnote_carries_exact_quote_title_and_paragraph() -> None:
+    """The document's title, not its id; its paragraph (or page), not character offsets."""
+    memo = answer_memo(answer("Marco Rubio hosted it [1].", [HOST.model_copy(update={"location": "paragraph 4"})]))
+    assert f"[^1]: “{HOST.quote}” — *{TITLE}*, paragraph 4." in memo.splitlines()
+    assert "minerals" not in memo
+
+
+def test_footnote_without_a_page_or_paragraph_gives_characters() -> None:
+    assert footnote(1, HOST).endswith(f"*{TITLE}*, characters 120–172.")
 
 
 def test_footnote_puts_a_multiline_quote_on_one_line() -> None:

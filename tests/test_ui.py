@@ -16,6 +16,7 @@ import pytest
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.edges import ui  # noqa: E402
+from assistant.edges.memo_panel import memos  # noqa: E402
 from assistant.errors import InputError  # noqa: E402
 
 DAY = "2026-03-01"
@@ -254,7 +255,7 @@ def test_paragraph_span_is_the_paragraph_around_a_quote(start: int, end: int, ex
 
 
 def test_memos_cover_last_answer_and_whole_conversation(bot: Assistant) -> None:
-    last, whole = ui.memos(ask(bot, HOST_Q, FOLLOW_UP))
+    last, whole = memos(ui.answered(ask(bot, HOST_Q, FOLLOW_UP)))
     assert last.startswith("**Question:** How many nations attended it?") and "“Representatives from 54" in last
     assert "## 1. Who hosted" in whole and "## 2. How many nations" in whole and "*As of 2026-03-01.*" in whole
 
@@ -285,7 +286,7 @@ def test_memo_files_older_than_the_ttl_are_removed(tmp_path: Path) -> None:
 def test_a_lone_surrogate_in_a_question_does_not_break_the_memo(bot: Assistant, tmp_path: Path) -> None:
     turns = ask(bot, "Who hosted the Critical Minerals Ministerial?\ud800")
     assert turns[-1].answer is not None and "\ud800" not in turns[-1].question
-    last, _ = ui.memos(turns)
+    last, _ = memos(ui.answered(turns))
     assert ui.MemoFiles(tmp_path, ttl=60).write("s", "answer-memo.md", last) is not None
 
 

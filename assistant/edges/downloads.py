@@ -16,15 +16,18 @@ class MemoFiles:
         self.folder, self.ttl, self.clock = folder, ttl, clock
         self._swept = 0.0
 
-    def write(self, session: str, name: str, text: str) -> str | None:
-        """Write `text` for the download button; None when there is nothing yet."""
+    def write(self, session: str, name: str, text: str | bytes) -> str | None:
+        """Write `text` (or a file's bytes) for the download button; None when there is nothing yet."""
         self.sweep()
         if not text:
             return None
         folder = self.folder / hashlib.sha256(session.encode("utf-8", "replace")).hexdigest()[:20]
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
-        path.write_text(text, encoding="utf-8", errors="replace")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8", errors="replace")
         return str(path)
 
     def sweep(self, force: bool = False) -> int:

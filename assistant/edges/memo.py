@@ -1,6 +1,8 @@
 """Paste-ready Markdown memos of answers: the answer with footnotes that carry the exact quotes.
 
-Pure formatting, no I/O: `answer_memo` for one answer, `conversation_memo` for a whole chat.
+Pure formatting, no I/O: `answer_memo` for one answer, `conversation_memo` for a whole chat
+(memo_formats writes the same memos as HTML for the clipboard and as Word files). Notes name
+the document by its title and the quote by its page or paragraph.
 Citation markers `[n]` become footnote references `[^n]`; in a conversation the footnotes are
 numbered on through all answers so that every reference stays unique when pasted.
 """
@@ -17,15 +19,17 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def location(citation: Citation) -> str:
-    """Where a quote sits in its document, e.g. `report, p. 3, chars 210–330` (page or paragraph when known)."""
-    where = f"{citation.location}, " if citation.location else ""
-    return f"{citation.doc_id}, {where}chars {citation.start}–{citation.end}"
+    """Where a quote sits in its document, `p. 3` or `paragraph 4`; its characters where neither is known."""
+    return citation.location or f"characters {citation.start}–{citation.end}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def footnote(label: int, citation: Citation) -> str:
-    """One Markdown footnote: the exact quote, the document title and the location."""
-    quote = " ".join(citation.quote.split())
-    return f"[^{label}]: “{quote}” — *{citation.title}* ({location(citation)})."
+    """One Markdown footnote: the exact quote, the document title and the page or paragraph."""
+    return f"[^{label}]: “{one_line(citation.quote)}” — *{citation.title}*, {location(citation)}."
 
 
 def disagreement(conflict: Conflict, numbers: dict[int, int]) -> str:
@@ -71,6 +75,15 @@ def answer_memo(answer: Answer, question: str | None = None) -> str:
     return _section(question or answer.question, answer, 1, "**Question:**", as_of=True)
 
 
+def first_labels(pairs: Sequence[tuple[str, Answer]]) -> list[int]:
+    """The first note number of each answer: notes are numbered on across a conversation."""
+    labels, label = [], 1
+    for _, answer in pairs:
+        labels.append(label)
+        label += len(answer.citations)
+    return labels
+
+
 def conversation_memo(pairs: Sequence[tuple[str, Answer]]) -> str:
     """A whole conversation as one memo; footnotes numbered on across answers."""
     if not pairs:
@@ -80,8 +93,6 @@ def conversation_memo(pairs: Sequence[tuple[str, Answer]]) -> str:
     parts = ["# Briefing memo", ""]
     if shared:
         parts += [as_of_line(next(iter(days))), ""]
-    label = 1
-    for i, (question, answer) in enumerate(pairs, start=1):
+    for i, ((question, answer), label) in enumerate(zip(pairs, first_labels(pairs), strict=True), start=1):
         parts.append(_section(question, answer, label, f"## {i}.", as_of=not shared))
-        label += len(answer.citations)
     return "\n".join(parts).rstrip() + "\n"

@@ -28,7 +28,7 @@ from assistant.edges.conflicts_view import conflicts_html
 from assistant.edges.documents_tab import add_documents_tab
 from assistant.edges.downloads import MemoFiles
 from assistant.edges.feedback import FeedbackLog, verdict
-from assistant.edges.memo import answer_memo, conversation_memo
+from assistant.edges.memo_panel import MemoPanel, add_memo_panel
 from assistant.edges.web_limits import limits_for, middleware
 from assistant.errors import AssistantError, InputError
 from assistant.ingest.text import paragraphs
@@ -151,7 +151,7 @@ def respond(bot: Assistant, message: object, today: object, turns: list[Turn]) -
         question = as_text(message, "the question")
         if len(question) > limit:  # before it is stored, echoed or parsed any further
             raise InputError(f"the question is {len(question)} characters long; the maximum is {limit}: shorten it")
-        answer = bot.ask(question, history=history(turns), today=parse_day(today))
+        answer = located(bot, bot.ask(question, history=history(turns), today=parse_day(today)))
     except AssistantError as err:
         log.info("question refused: %s", clip(str(err), 200))
         return capped([*turns, Turn(question=refused_question(message), error=str(err))], bot.settings)
@@ -227,6 +227,18 @@ def paragraph_span(text: str, start: int, end: int) -> tuple[int, int, int]:
     return first + 1, min(spans[first][0], start), max(spans[max(first, last)][1], end)
 
 
+def located(bot: Assistant, answer: Answer) -> Answer:
+    """`answer` with each citation's paragraph as its location where no page or paragraph is known."""
+
+    def where(c: Citation) -> Citation:
+        if c.location:
+            return c
+        number, _, _ = paragraph_span(cited_text(bot, c), c.start, c.end)
+        return c.model_copy(update={"location": f"paragraph {number}"})
+
+    return answer.model_copy(update={"citations": [where(c) for c in answer.citations]})
+
+
 def passage_html(doc_text: str, title: str, c: Citation) -> str:
     """A cited passage in its paragraph, the quote in <mark>, with title and location."""
     number, p_start, p_end = paragraph_span(doc_text, c.start, c.end)
@@ -289,12 +301,6 @@ def answered(turns: list[Turn]) -> list[tuple[str, Answer]]:
     return [(t.question, t.answer) for t in turns if t.answer is not None]
 
 
-def memos(turns: list[Turn]) -> tuple[str, str]:
-    """(memo of the last answer, memo of the whole conversation), Markdown."""
-    pairs = answered(turns)
-    return (answer_memo(pairs[-1][1], pairs[-1][0]) if pairs else "", conversation_memo(pairs))
-
-
 def feedback_record(turns: list[Turn], index: object, liked: object) -> dict[str, Any] | None:
     """The JSONL record for a thumbs up/down on chat message `index`, or None for a non-answer or a bad event.
 
@@ -354,15 +360,11 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
     feedback = FeedbackLog(feedback_path, settings)
 
     def view(turns: list[Turn], session: str) -> tuple[Any, ...]:
-        last, whole = memos(turns)
         return (
             chat_messages(turns),
             turns,
             sources_html(bot, turns[-1] if turns else None),
-            last,
-            whole,
-            memo_files.write(session, "answer-memo.md", last),
-            memo_files.write(session, "conversation-memo.md", whole),
+            *MemoPanel.values(answered(turns), memo_files, session),
         )
 
     def submit(message: str, today: str, turns: list[Turn], request: gr.Request) -> tuple[Any, ...]:
@@ -423,30 +425,15 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
                         gr.Examples(EXAMPLES, inputs=[box], label="Try one of these")
                     with gr.Column(scale=2):
                         sources = gr.HTML(sources_html(bot, None), elem_id="sources", js_on_load=None)
-                        with gr.Accordion("Memo for briefers (Markdown)", open=False, elem_id="memo-panel"):
-                            last_memo = gr.Textbox(label="Last answer", lines=6, buttons=["copy"], elem_id="memo-last")
-                            whole_memo = gr.Textbox(
-                                label="Whole conversation", lines=6, buttons=["copy"], elem_id="memo-all"
-                            )
-                        with gr.Row():
-                            copy_last = gr.Button("Copy as memo", size="sm", elem_id="copy-memo")
-                            copy_all = gr.Button("Copy conversation", size="sm", elem_id="copy-conversation")
-                        with gr.Row():
-                            get_last = gr.DownloadButton("Download memo (.md)", size="sm", elem_id="download-memo")
-                            get_all = gr.DownloadButton(
-                                "Download conversation (.md)", size="sm", elem_id="download-all"
-                            )
+                        memo = add_memo_panel()
             add_documents_tab(app, bot)  # listing, upload and removal of documents
-        outputs = [box, chatbot, turns, sources, last_memo, whole_memo, get_last, get_all]
+        outputs = [box, chatbot, turns, sources, *memo.outputs()]
         for trigger in (box.submit, send.click):
             trigger(submit, [box, today, turns], outputs, api_visibility="private").then(None, js=SCROLL_TO_ANSWER)
         chatbot.select(select, [turns], [sources], api_visibility="private")
         chatbot.clear(clear, None, outputs[1:], api_visibility="private")
         chatbot.like(like, [turns], None, api_visibility="private")
         app.load(lambda: dt.date.today().isoformat(), None, today, api_visibility="private")  # the date at page load
-        copy_js = "(text) => { navigator.clipboard && navigator.clipboard.writeText(text || ''); }"
-        copy_last.click(None, [last_memo], None, js=copy_js)
-        copy_all.click(None, [whole_memo], None, js=copy_js)
 
         def chat(message: str, today: str = "") -> str:
             """Ask one question (no history); `today` is YYYY-MM-DD or empty. Returns plain text with sources."""
