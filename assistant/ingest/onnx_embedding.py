@@ -21,12 +21,15 @@ from typing import Any
 
 import numpy as np
 
+from assistant.ingest.ownership import claim, remove_listed
+
 MODEL_FILE = "model.onnx"
 REFERENCE = Path(__file__).with_name("minilm_reference.npz")
 BUILDER = "onnx.helper graph from safetensors (assistant.ingest.minilm_onnx), v1"
 MAX_ABS_DIFF = 1e-4
 DRIFT = 1e-3  # a loaded model whose vector of the first reference text moves more than this is stale
 _CHECKED = (MODEL_FILE, "tokenizer.json")  # the files export.json records size and SHA-256 of
+EXPORT_FILES = (*_CHECKED, "export.json", "graph.onnx")  # every file an export writes
 _FOLDER = "all-MiniLM-L6-v2"
 _MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 _log = logging.getLogger(__name__)
@@ -82,14 +85,25 @@ def _sha256(path: Path) -> str:
 
 
 def remove_leftovers(parent: Path, older_than: float = 600.0) -> None:
-    """Staging folders of exports or copies killed halfway (`.export-*`, `.copy-*`), once they are stale."""
+    """Staging folders of exports or copies killed halfway (`.export-*`, `.copy-*`), once they are stale:
+    only the files an export writes; a folder holding anything else is not ours and stays."""
     now = time.time()
     for folder in [*parent.glob(".export-*"), *parent.glob(".copy-*")]:
         try:
             if folder.is_dir() and not folder.is_symlink() and now - folder.stat().st_mtime > older_than:
-                shutil.rmtree(folder, ignore_errors=True)
+                remove_listed(folder, EXPORT_FILES)
         except OSError:
             continue
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Put the finished `staging` folder in place of `target`, deleting only the files an export writes
+    there; a model folder holding other files (the user's own) is refused, unchanged."""
+    from assistant.errors import IndexError_
+
+    if target.exists() and not remove_listed(target, EXPORT_FILES):
+        raise IndexError_(f"{target} holds files `assistant ingest` did not write: move it away and run it again")
+    os.replace(staging, target)
 
 
 class OnnxMiniLM:
@@ -187,6 +201,7 @@ def export(index_dir: Path, model_id: str, weights: Path | None = None) -> Path:
     started = time.perf_counter()
     weights = weights or minilm_onnx.weights_folder()
     target = model_folder(index_dir)
+    claim(index_dir)  # ours or untouched (assistant.ingest.ownership)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
@@ -204,8 +219,7 @@ def export(index_dir: Path, model_id: str, weights: Path | None = None) -> Path:
         meta = {"model_id": model_id, "builder": BUILDER, "max_abs_diff": diff, "reference_texts": len(reference()[0])}
         meta["files"] = {n: {"bytes": (staging / n).stat().st_size, "sha256": _sha256(staging / n)} for n in _CHECKED}
         (staging / "export.json").write_text(json.dumps(meta, indent=2), "utf-8")
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
+        replace_folder(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     seconds = time.perf_counter() - started
