@@ -109,6 +109,12 @@ def test_a_negative_number_of_days_is_refused():
         due_date(day(2026, 2, 4), -5)
 
 
+@pytest.mark.parametrize("days", [3_000_000, 10**9, 10**30])
+def test_a_date_past_the_calendar_is_a_value_error_the_calculator_declines_not_an_overflow(days: int) -> None:
+    with pytest.raises(ValueError, match="is past the last date a calendar holds"):
+        due_date(day(2026, 2, 4), days)
+
+
 @pytest.mark.parametrize(
     ("start", "end", "days"),
     [

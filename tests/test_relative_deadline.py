@@ -59,6 +59,11 @@ def test_the_due_date_is_the_events_cited_date_plus_the_days() -> None:
     assert counted_deadline(sentence(PANEL), [SUMMIT], dt.date(2025, 3, 10)).headline.startswith("The deadline is")
 
 
+@pytest.mark.parametrize("days", ["3000000 days", "1000000000 days", "10000000000000000000000 days"])
+def test_a_deadline_past_the_calendar_is_no_counted_deadline_and_no_traceback(days: str) -> None:
+    assert counted_deadline(sentence(PANEL.replace("6 weeks", days)), [SUMMIT], TODAY) is None
+
+
 def test_events_that_disagree_on_the_date_give_no_answer_rather_than_a_pick() -> None:
     other = SUMMIT.model_copy(update={"id": "other", "doc": "other-doc", "date": dt.date(2025, 3, 4)})
     assert counted_deadline(sentence(PANEL, doc="third-doc"), [SUMMIT, other], TODAY) is None

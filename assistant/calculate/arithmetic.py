@@ -66,7 +66,10 @@ def due_date(anchor: dt.date, days: int) -> dt.date:
     """The day `days` days after `anchor`."""
     if days < 0:
         raise ValueError(f"a deadline needs zero or more days, got {days}")
-    return anchor + dt.timedelta(days=days)
+    try:
+        return anchor + dt.timedelta(days=days)
+    except OverflowError:  # timedelta caps at 999999999 days and date at the year 9999: a decline, not a bug
+        raise ValueError(f"{days} days after {anchor.isoformat()} is past the last date a calendar holds") from None
 
 
 def days_between(start: dt.date, end: dt.date) -> int:

@@ -41,7 +41,10 @@ def counted_deadline(sentence: Sentence, facts: Sequence[Fact], today: dt.date) 
         after=event.id,
         anchor_date=event.date,
     )
-    day = due_date(event.date, found.days)
+    try:
+        day = due_date(event.date, found.days)
+    except ValueError:  # past the calendar ("within 10**9 days"): no date to count to, and no traceback
+        return None
     start, days, due = format_date(event.date), format_days(found.days), format_date(day)
     uses = [
         FactUse(fact=event, label=f"{event.name} date", value=start),
