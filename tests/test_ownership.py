@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def test_a_copied_build_folder_and_a_users_file_in_an_old_build_are_kept(fake_se
     first = build(fake_settings)
     (first / "KEEP.txt").write_text("mine", "utf-8")
     backup = fake_settings.index_dir / "build-backup-of-index"
-    os.system(f"cp -a {first} {backup}")  # noqa: S605 -- a copy as a user makes it, marker included
+    shutil.copytree(first, backup)  # a copy as a user makes it, marker included
     (fake_settings.corpus_dir / "docs" / "new.txt").write_text("A new note about the pier.\n", "utf-8")
     build(fake_settings)
     assert (first / "KEEP.txt").read_text("utf-8") == "mine" and not (first / "corpus.json").exists()
