@@ -308,3 +308,43 @@ def test_memos_for_word_copy_as_rich_text_and_say_copied(page: Any) -> None:
     assert "<li>“Representatives from 54 nations attended" in rich
     page.locator("#memo-panel").click()
     expect(page.locator("#memo-last textarea")).to_have_value(re.compile(r"\*US Critical Minerals Strategy.*paragraph"))
+
+
+# --- input behaviour (issue 22, part 4) ----------------------------------------------------
+
+
+def test_an_empty_question_does_nothing(page: Any) -> None:
+    """No bubble, no error, no feedback buttons: Enter on blank text is ignored."""
+    box = page.locator("#question textarea")
+    box.fill("   ")
+    box.press("Enter")
+    page.locator("#ask").click()
+    page.wait_for_timeout(1500)  # time for a reply, were one coming
+    assert page.locator('#chat [data-testid="user"], #chat [data-testid="bot"]').count() == 0
+    assert page.locator(".toast-body").count() == 0
+
+
+def test_an_over_long_question_is_not_cut_but_answered_with_the_limit(page: Any) -> None:
+    expect = need_browser().expect
+    box = page.locator("#question textarea")
+    box.fill("why " * 300)
+    assert len(box.input_value()) == 1200  # the browser does not cut it without a word
+    message = ask(page, "why " * 300)
+    expect(message).to_contain_text("the question is 1200 characters long; the maximum is 1000: shorten it")
+
+
+def test_question_box_buttons_and_panels_have_accessible_names(page: Any) -> None:
+    """Each control is announced by its own name (not "Textbox", not its placeholder)."""
+    expect = need_browser().expect
+    for role, name in [
+        ("textbox", "Question"),
+        ("button", "Ask"),
+        ("textbox", "Today (YYYY-MM-DD), for deadline questions"),
+        ("region", "Sources"),
+        ("button", re.compile(r"^Memo for briefers")),
+        ("button", "Copy as memo"),
+        ("button", "Download memo (Word)"),
+        ("tab", "Documents"),
+    ]:
+        expect(page.get_by_role(role, name=name, exact=True)).to_have_count(1)
+    expect(page.get_by_role("log")).to_have_count(1)

@@ -282,7 +282,10 @@ def cited_text(bot: Assistant, c: Citation) -> str:
 def sources_html(bot: Assistant, turn: Turn | None) -> str:
     """The sources panel for one turn: a status banner, the working, every cited passage."""
     if turn is None or turn.answer is None:
-        return '<p class="empty">Cited passages appear here, highlighted in their paragraph.</p>'
+        return (
+            '<section class="sources" aria-label="Sources"><p class="empty">'
+            "Cited passages appear here, highlighted in their paragraph.</p></section>"
+        )
     answer = turn.answer
     kind, label = (
         ("abstained", "Not answered by the sources — nearest passages:")
@@ -291,7 +294,8 @@ def sources_html(bot: Assistant, turn: Turn | None) -> str:
     )
     passages = [passage_html(cited_text(bot, c), c.title, c) for c in answer.citations]
     banner = f'<div class="banner {kind}">{label}</div>'
-    return f'<div class="sources">{banner}{conflicts_html(answer)}{working_html(answer)}{"".join(passages)}</div>'
+    body = f"{banner}{conflicts_html(answer)}{working_html(answer)}{''.join(passages)}"
+    return f'<section class="sources" aria-label="Sources">{body}</section>'
 
 
 # --- memos and feedback --------------------------------------------------------------------
@@ -368,6 +372,8 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
         )
 
     def submit(message: str, today: str, turns: list[Turn], request: gr.Request) -> tuple[Any, ...]:
+        if isinstance(message, str) and not message.strip():  # an empty question does nothing
+            return tuple(gr.skip() for _ in outputs)
         return ("", *view(respond(bot, message, today, turns), session_of(request)))
 
     def select(turns: list[Turn], event: gr.SelectData) -> str:
@@ -408,12 +414,14 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
                             autoscroll=False,  # SCROLL_TO_ANSWER instead
                         )
                         with gr.Row():
+                            # No max_length: the browser would cut a long question without a word;
+                            # `respond` refuses it and says how long a question may be.
                             box = gr.Textbox(
-                                placeholder="Ask a question…",
+                                label="Question",
+                                placeholder=f"Ask a question (up to {settings.max_question_chars:,} characters)…",
                                 show_label=False,
                                 scale=5,
                                 elem_id="question",
-                                max_length=settings.max_question_chars,
                             )
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                         today = gr.Textbox(
