@@ -188,14 +188,22 @@ def _dispute(
     answer: disputes.Claim, own: disputes.Passage, index: Index, scored: list[Scored], weights: Mapping[str, float]
 ) -> disputes.Disagreement | None:
     """The values other passages tied to `answer` by a thread word give for its thing, where they differ."""
+    sentences, labels = index.data.sentences, disputes.LABELS[answer.kind]
     for rank, thread in enumerate(disputes.anchors(weights, answer, own)):
-        others = _around(index, scored, thread)
+        around = _around(index, scored, thread)
         # the rarest word is the thread; a commoner one only where no other document uses the rarer
-        if rank == 0 or disputes.elsewhere(thread, answer, others):
-            found = disputes.detect(thread, answer, own, others, index.data.facts)
-            if found or disputes.elsewhere(thread, answer, others):
+        if rank == 0 or _elsewhere(index, thread, answer, around):
+            # only a sentence with a value of the kind can disagree (detect skips the others)
+            valued = [passage(index, p) for p in around if any(m.label in labels for m in sentences[p].mentions)]
+            found = disputes.detect(thread, answer, own, valued, index.data.facts)
+            if found or _elsewhere(index, thread, answer, around):
                 return found
     return None
+
+
+def _elsewhere(index: Index, thread: str, answer: disputes.Claim, around: list[int]) -> bool:
+    """Whether another document's passage among `around` speaks of the thread (passages built until one does)."""
+    return disputes.elsewhere(thread, answer, (passage(index, p) for p in around))
 
 
 def _claim(question: str, best: Scored, facts: Sequence[Fact], weights: Mapping[str, float]) -> disputes.Claim | None:
@@ -242,14 +250,14 @@ def input_rivals(uses: Sequence[FactUse], index: Index, weights: Mapping[str, fl
     return found
 
 
-def _around(index: Index, scored: list[Scored], thread: str) -> list[disputes.Passage]:
-    """The other candidates, then every statement in the corpus that uses the thread word itself."""
+def _around(index: Index, scored: list[Scored], thread: str) -> list[int]:
+    """The other candidates, then every statement in the corpus that uses the thread word itself (positions)."""
     layout = index.layout
     seen = [s.position for s in scored[1:]]
     more = [p for p in layout.using.get(thread, ()) if not layout.heading[p]]
     # a sentence whose predecessor names the thread may lean on it (Passage.uses decides)
     more += [p for p in layout.led_by(more) if not layout.heading[p]]
-    return [passage(index, p) for p in dict.fromkeys(seen + more)]
+    return list(dict.fromkeys(seen + more))
 
 
 def _cite_conflict(found: disputes.Disagreement, book: CitationBook) -> Conflict:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 from assistant.cache import per_sequence
@@ -141,7 +142,7 @@ def anchors(weights: Mapping[str, float], answer: Claim, best: Passage) -> list[
     return sorted(shared, key=lambda t: (weights[t], t), reverse=True)
 
 
-def elsewhere(thread: str, answer: Claim, others: Sequence[Passage]) -> bool:
+def elsewhere(thread: str, answer: Claim, others: Iterable[Passage]) -> bool:
     """Whether a passage of another document than the answer's speaks of `thread`."""
     return any(o.sentence.doc_id != answer.sentence.doc_id and o.uses(thread, answer.kind) for o in others)
 
@@ -151,7 +152,10 @@ def detect(
 ) -> Disagreement | None:
     """The values other passages tied to the answer by `thread` (a stem) give for its thing, where they differ."""
     found: dict[tuple[object, ...], Claim] = {}
+    labels = LABELS[answer.kind]
     for other in others:
+        if not any(m.label in labels for m in other.sentence.mentions):
+            continue  # no value of the kind at all (the thread word may be in thousands of sentences)
         if other.sentence == answer.sentence or not other.uses(thread, answer.kind):
             continue
         if answer.kind == "actor" and _position(other.sentence, thread) is None:
@@ -295,9 +299,14 @@ def _unit(claim: Claim) -> list[str]:
 def _position(sentence: Sentence, stem: str) -> int | None:
     """The document offset of the first word of the sentence whose stem is `stem`."""
     for m in re.finditer(r"[\w’'-]+", sentence.text):
-        if stem in stems(m[0]):
+        if stem in _word_stems(m[0]):
             return sentence.start + m.start()
     return None
+
+
+@lru_cache(maxsize=65536)
+def _word_stems(word: str) -> tuple[str, ...]:
+    return tuple(stems(word))
 
 
 def _word_for(stem: str, passage: Passage) -> str:

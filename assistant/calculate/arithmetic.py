@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TypeVar
 
 from assistant.records import CommitmentFact
@@ -32,6 +33,7 @@ def plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
+@lru_cache(maxsize=4096)  # a listing or a sum formats each amount of a large library on every question
 def format_money(amount: Decimal, currency: str = "USD") -> str:
     """'$12 billion', '$2.5 billion', '$300 million', '$1,234', '$1,234.50'; exact, no float."""
     sign, size = ("-" if amount < 0 else ""), abs(amount)

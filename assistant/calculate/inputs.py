@@ -23,6 +23,8 @@ from assistant.calculate.arithmetic import (
 from assistant.calculate.understanding import Query, describe, partners, select
 from assistant.records import CommitmentFact, Declined, EventFact, Fact, FactUse, MoneyFact, ShareFact
 
+# A question back names at most this many of the facts that fit; a library may hold thousands.
+MAX_LISTED = 25
 NOUNS = {"commitment": "deadline", "money": "amount", "event": "event", "share": "share",
          "count": "count", "growth": "growth figure"}  # fmt: skip
 
@@ -85,7 +87,7 @@ def listing_of(found: Sequence[Fact], facts: Sequence[Fact]) -> tuple[str, list[
     """'x (detail); y (detail)' for an ambiguity message, with the uses behind the details."""
     parts: list[str] = []
     uses: list[FactUse] = []
-    for f in found:
+    for f in found[:MAX_LISTED]:
         if isinstance(f, CommitmentFact) and f.due_days is not None:
             t = deadline(f, facts)
             parts.append(f"{t.name} (within {t.uses[1].value} of {t.uses[0].value})")
@@ -99,6 +101,8 @@ def listing_of(found: Sequence[Fact], facts: Sequence[Fact]) -> tuple[str, list[
             uses += event(f).uses
         else:
             parts.append(describe(f, facts))
+    if len(found) > MAX_LISTED:
+        parts.append(f"and {len(found) - MAX_LISTED} more")
     return "; ".join(parts), uses
 
 

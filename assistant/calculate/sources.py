@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from assistant.cache import per_sequence
 from assistant.calculate import phrasing
 from assistant.calculate.arithmetic import format_date, format_days, format_money
+from assistant.calculate.inputs import MAX_LISTED
 from assistant.ingest.lexicon import stems
 from assistant.records import CommitmentFact, Computed, Declined, EventFact, Fact, FactUse, MoneyFact
 
@@ -82,8 +83,9 @@ def per_source(handler: Handler, facts: Sequence[Fact], outcome: Computed | Decl
     if not differ:
         return done[0][1] if done and len(done) == len(docs) else outcome
     if len(done) < len(docs):
-        rival_uses = _uses(disputed, outcome.uses)
-        message = phrasing.which_source([u.value for u in rival_uses], docs)
+        rival_uses = _uses(disputed, outcome.uses)[:MAX_LISTED]
+        named = docs if len(docs) <= MAX_SOURCES else [*docs[:MAX_SOURCES], f"{len(docs) - MAX_SOURCES} more"]
+        message = phrasing.which_source([u.value for u in rival_uses], named)
         return Declined(message=message, uses=rival_uses, rivals=rival_uses)
     if len({r.result for _, r in done}) == 1:
         return done[0][1]
