@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from importlib import resources
 
+import pytest
+
 from assistant.ingest.nlp import MODEL_PACKAGE, annotate, versions
 from assistant.records import Sentence
 
@@ -35,3 +37,15 @@ def test_noun_chunks_are_mentions_with_their_head_word() -> None:
 
 def test_no_sentences_need_no_model() -> None:
     assert annotate([]) == []
+
+
+def test_one_stream_over_many_documents_tags_each_as_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.ingest.nlp as nlp
+
+    texts = ["Marco Rubio hosted 54 nations.", "Japan pledged $2 billion in 2026.", "The reserve grew."]
+    groups = [[Sentence(doc_id=f"d{i}", start=0, end=len(t), text=t)] for i, t in enumerate(texts)]
+    alone = [annotate(g) for g in groups]
+    seen: list[int] = []
+    monkeypatch.setattr(nlp, "PARALLEL_FROM", 2)  # the second process's spans are the first's
+    assert nlp.annotate_all([groups[0], [], *groups[1:]], seen.append) == [alone[0], [], *alone[1:]]
+    assert sum(seen) == sum(map(len, texts))

