@@ -492,11 +492,14 @@ def run(
     """Every probe (`short`: the web probes without floods, browser or pytest suites); the report."""
     import shutil
 
+    from assistant.ingest.ownership import claim
+
     report = Report()
     with tempfile.TemporaryDirectory(prefix="probe-") as tmp:
         work = Path(tmp)
         shutil.copytree(REPO / "corpus", work / "corpus")
         (work / "corpus" / "docs" / "zircon-ledger.txt").write_text(MARKUP_DOC, encoding="utf-8")
+        claim(work / "index")  # the project's index folder: inside it, folders it did not make are left alone
         sentinels = [work / "index" / "build-output" / "keep.txt", work / "index" / "build-2024-release" / "keep.txt"]
         for sentinel in sentinels:
             sentinel.parent.mkdir(parents=True)
