@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 # Lower rank = earlier stage; a module may import its own rank or lower ones only.
-RANKS = {"records": 0, "errors": 0, "config": 0, "ingest": 1, "retrieve": 2, "answer": 3, "calculate": 3, "chat": 3}
+RANKS = {"records": 0, "errors": 0, "config": 0, "cache": 0, "ingest": 1, "retrieve": 2}
+RANKS |= {"answer": 3, "calculate": 3, "chat": 3}
 RANKS |= {"api": 4, "edges": 5, "__init__": 6, "__main__": 6}
 # Words of the shipped article and of the development documents; none may steer an answer.
 SPECIFIC = ("rubio", "japan", "mexico", "export-import", "exim", "biden", "vance", "carney", "china", "chinese")
@@ -89,7 +91,9 @@ def answer_logic() -> list[Path]:
 @pytest.mark.parametrize("path", answer_logic(), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_document_specific_word_steers_an_answer(path: Path) -> None:
     text = code_text(path) if path.suffix == ".py" else path.read_text("utf-8").lower()
-    assert not [w for w in SPECIFIC if w in text], f"{path.relative_to(PACKAGE)} names a particular document's words"
+    # a word is a document's where it starts a word ("vance" in "bar.advance" is not the Vice President)
+    named = [w for w in SPECIFIC if re.search(rf"\b{re.escape(w)}", text)]
+    assert not named, f"{path.relative_to(PACKAGE)} names a particular document's words: {named}"
 
 
 def test_the_scan_would_catch_a_planted_word(tmp_path: Path) -> None:
