@@ -57,6 +57,19 @@ ANSWERABLE = [
     ("wat did vance propse", "preferential trade zones", "Vice President JD Vance"),
     ("Who hostd the critcal minerals ministeral?", "Marco Rubio", "Marco Rubio hosted"),
     ("chinas share of mineral capacity", "80%?\\s*(to|–|-)\\s*90%", "80% to 90%"),
+    # answered since the refit for the questions users ask (issue 19); known misses before
+    (
+        "What are critical minerals?",
+        "economic and national security",
+        "minerals essential for economic and national security",
+    ),
+    ("Why is China's dominance a concern?", "vulnerabilit", "Over-reliance on a single supplier"),
+    (
+        "What is the US doing to address China's dominance?",
+        "partnerships|reserve|mining",
+        "The US is forging new partnerships",
+    ),
+    ("number of countries at the ministerial?", "\\b54\\b", "54 nations"),
 ]
 
 # Known misses of the learned scorer (evals/fit_scorer.py), each a strict xfail so a fix shows up:
@@ -73,19 +86,7 @@ KNOWN_MISSES = [
         "Latin America|Africa",
         "resource-rich nations in Latin America",
     ),
-    (
-        "What are critical minerals?",
-        "economic and national security",
-        "minerals essential for economic and national security",
-    ),
-    ("Why is China's dominance a concern?", "vulnerabilit", "Over-reliance on a single supplier"),
     ("What previous initiative is the ministerial contrasted with?", "Board of Peace", "Board of Peace"),
-    (
-        "What is the US doing to address China's dominance?",
-        "partnerships|reserve|mining",
-        "The US is forging new partnerships",
-    ),
-    ("number of countries at the ministerial?", "\\b54\\b", "54 nations"),
 ]
 _XFAIL = pytest.mark.xfail(strict=True, reason="known limitation, see KNOWN_MISSES")
 
