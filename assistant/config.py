@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     login_delay_seconds: float = Field(default=2.0, gt=0)
     # Host names the server answers to, besides 127.0.0.1, localhost, ::1 and the --host it binds.
     allowed_hosts: tuple[str, ...] = ()
+    # Kept conversations (assistant/edges/conversations.py): the SQLite file (None: beside the index
+    # folder, `<index>.conversations.sqlite3`) and how many each user or browser keeps (oldest go first).
+    conversations_file: Path | None = None
+    max_conversations: int = Field(default=200, ge=1)
 
 
 def load_settings(**given: object) -> Settings:
