@@ -169,3 +169,14 @@ def test_conversations_survive_reopening_the_file(tmp_path: Path) -> None:
 def test_the_browser_secret_is_the_same_after_reopening(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     assert ConversationStore(path).browser_secret() == ConversationStore(path).browser_secret()
+
+
+def test_ids_are_never_reused(store: ConversationStore) -> None:
+    """A conversation id kept by a browser, or a turn id in a feedback line, never names a newer one."""
+    first = store.create(ANA, "q")
+    turn = store.append(ANA, first.id, "q", ANSWER)
+    store.delete(ANA, first.id)
+    second = store.create(ANA, "q")
+    again = store.append(ANA, second.id, "q", ANSWER)
+    assert turn is not None and again is not None
+    assert (second.id, again.id) == (first.id + 1, turn.id + 1)

@@ -363,6 +363,12 @@ def test_the_feedback_file_rotates(bot: Assistant, tmp_path: Path, feedback_log:
     assert all(p.stat().st_size <= 64 * 1024 for p in tmp_path.iterdir())
 
 
+def test_a_feedback_record_names_its_kept_turn(bot: Assistant) -> None:
+    turns = ask(bot, HOST_Q)
+    record = ui.feedback_record([ui.replace(turns[0], turn_id=42)], 1, True)
+    assert record is not None and record["turn"] == 42
+
+
 def test_no_feedback_record_for_an_error_turn(bot: Assistant) -> None:
     assert ui.feedback_record(ask(bot, HOST_Q, today="nope"), 1, True) is None
 

@@ -6,7 +6,8 @@ as it did), `feedback` (turn, verdict, time) and `meta` (the browser-state secre
 opaque string ("user:ana" with a login, "browser:<hex>" without); every query names its owner, so
 one owner never reads, renames or deletes another's conversation. Deleting a conversation deletes
 its turns and their feedback. The file is marked with APPLICATION_ID when created: any other file
-at that path is refused, unchanged.
+at that path is refused, unchanged. Ids are never reused (AUTOINCREMENT): an id kept in a browser
+or a feedback line never comes to name another conversation or answer.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ SCHEMA_VERSION = 1
 MAX_TITLE_CHARS = 120
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
-    id INTEGER PRIMARY KEY, owner TEXT NOT NULL, title TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner TEXT NOT NULL, title TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS conversations_by_owner ON conversations (owner, updated);
 CREATE TABLE IF NOT EXISTS turns (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     conversation INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     question TEXT NOT NULL, answer TEXT NOT NULL, citations TEXT NOT NULL, as_of TEXT,
     detail TEXT NOT NULL, created TEXT NOT NULL
