@@ -54,6 +54,14 @@ class Settings(BaseSettings):
     # With a login: failures allowed before each further attempt waits, and the first wait (doubling, max 60 s).
     login_free_failures: int = Field(default=3, ge=1)
     login_delay_seconds: float = Field(default=2.0, gt=0)
+    # A login form must arrive within this many seconds (408 otherwise).
+    login_body_seconds: float = Field(default=5.0, gt=0)
+    # Uploads each client address may make in an hour: how many, and how many bytes in all.
+    upload_quota_count: int = Field(default=100, ge=1)
+    upload_quota_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)
+    # Proxies whose X-Forwarded-For names the client (addresses or networks, e.g. '["10.0.0.5"]');
+    # from anyone else the client is the socket's address, so a header cannot dodge the login back-off.
+    trusted_proxies: tuple[str, ...] = ()
     # Host names the server answers to, besides 127.0.0.1, localhost, ::1 and the --host it binds.
     allowed_hosts: tuple[str, ...] = ()
     # Kept conversations (assistant/edges/conversations.py): the SQLite file (None: beside the index

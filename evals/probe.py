@@ -88,7 +88,12 @@ class Browser:
             for i, dep in enumerate(config["dependencies"])
             for trigger in dep.get("targets", [])
         }
-        self.box, self.chat = ids["question"], ids["chat"]
+        self.box, self.chat, self.ids = ids["question"], ids["chat"], ids
+        self.takes = {int(dep.get("id", i)): len(dep.get("inputs", [])) for i, dep in enumerate(config["dependencies"])}
+
+    def values(self, fn_index: int, *given: Any) -> list[Any]:
+        """`given`, padded with None to as many values as the event takes (e.g. state the page keeps)."""
+        return [*given, *[None] * (self.takes.get(fn_index, 0) - len(given))]
 
     def event(self, target: int, kind: str, data: list[Any], event_data: Any = None) -> dict[str, Any]:
         """Run one event; Gradio's `process_completed` message."""
@@ -110,11 +115,21 @@ class Browser:
                     return message
         return {"success": False, "output": "the event stream ended"}
 
+    def wait(self, event_id: Any) -> dict[str, Any]:
+        """The `process_completed` message of an event already joined."""
+        with self.http.stream("GET", "/queue/data", params={"session_hash": self.hash}) as stream:
+            for line in stream.iter_lines():
+                message = json.loads(line[5:]) if line.startswith("data:") else {}
+                if message.get("msg") == "process_completed" and message.get("event_id") == event_id:
+                    return message
+        return {"success": False, "output": None}
+
     def ask(self, question: str, today: str = "2026-03-01") -> dict[str, Any]:
-        return self.event(self.box, "submit", [question, today, None])
+        return self.event(self.box, "submit", self.values(self.events[("submit", self.box)], question, today))
 
     def like(self, index: Any, liked: Any) -> dict[str, Any]:
-        return self.event(self.chat, "like", [None], {"index": index, "value": "", "liked": liked})
+        data = self.values(self.events[("like", self.chat)])
+        return self.event(self.chat, "like", data, {"index": index, "value": "", "liked": liked})
 
     def close(self) -> None:
         self.http.close()
@@ -223,6 +238,89 @@ def chat_api_probes(url: str, report: Report) -> None:
     client.close()
 
 
+NESTED = b'{"data": ' + b"[" * 50_000 + b"]" * 50_000 + b', "fn_index": 0, "session_hash": "deep"}'
+
+
+def edge_cases(tab: Browser) -> list[tuple[str, str, str, Any]]:
+    """(name, method, path, body) of issue 20's web probes: each must get a 4xx, never a 500."""
+    submit, like = tab.events[("submit", tab.box)], tab.events[("like", tab.chat)]
+    select, remove = tab.events[("select", tab.chat)], tab.events[("click", tab.ids["remove"])]
+    upload = tab.events[("upload", tab.ids["upload"])]
+
+    def joined(fn_index: Any, data: Any, event_data: Any = None) -> dict[str, Any]:
+        return {"data": data, "fn_index": fn_index, "session_hash": tab.hash, "event_data": event_data}
+
+    return [
+        ("a JSON body nested 50,000 deep to queue/join", "POST", "/queue/join", NESTED),
+        ("a JSON body nested 50,000 deep to call/chat", "POST", "/call/chat", NESTED),
+        ("/call/respond (no such endpoint)", "POST", "/call/respond", {"data": ["q", "", None]}),
+        ("/call/v2/chat with an extra key", "POST", "/call/v2/chat", {"message": "q", "today": "", "extra": 1}),
+        ("/call/v2/nothing (no such endpoint)", "POST", "/call/v2/nothing", {"message": "q"}),
+        ("queue/join with fn_index -1", "POST", "/queue/join", joined(-1, ["q", "", None])),
+        ("queue/join with fn_index 10**20", "POST", "/queue/join", joined(10**20, ["q", "", None])),
+        ("queue/join with fn_index as text", "POST", "/queue/join", joined("0", ["q", "", None])),
+        ("queue/join without a session", "POST", "/queue/join", {"data": ["q", "", None], "fn_index": submit}),
+        ("the chat box event with too few values", "POST", "/queue/join", joined(submit, ["q"])),
+        ("the chat box event with numbers", "POST", "/queue/join", joined(submit, tab.values(submit, 5, 6, 7, 8))),
+        ("the chat box event with dicts", "POST", "/queue/join", joined(submit, tab.values(submit, {"a": 1}, {}))),
+        ("a like without event data", "POST", "/queue/join", joined(like, tab.values(like))),
+        ("a like with event data of the wrong shape", "POST", "/queue/join", joined(like, tab.values(like), ["x"])),
+        (
+            "a like of a message that is not there",
+            "POST",
+            "/queue/join",
+            joined(like, tab.values(like), {"index": [99, 0], "value": "", "liked": True}),
+        ),
+        ("a select without event data", "POST", "/queue/join", joined(select, tab.values(select))),
+        (
+            "a select with a text index",
+            "POST",
+            "/queue/join",
+            joined(select, tab.values(select), {"index": "x", "value": 1}),
+        ),
+        ("removing a document not in the list", "POST", "/queue/join", joined(remove, ["no-such-document.txt"])),
+        ("removing a document by a path", "POST", "/queue/join", joined(remove, ["../../etc/passwd"])),
+        ("removing with a number", "POST", "/queue/join", joined(remove, [5])),
+        ("an upload event with a number", "POST", "/queue/join", joined(upload, [5])),
+        (
+            "an upload event with a path outside the uploads",
+            "POST",
+            "/queue/join",
+            joined(upload, [[{"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}]]),
+        ),
+        ("queue/data?session_hash=../../x", "GET", "/queue/data?session_hash=../../x", None),
+        ("queue/data without a session", "GET", "/queue/data", None),
+        ("the result of an event that does not exist", "GET", "/call/chat/no-such-event", None),
+        ("the result of an endpoint that does not exist", "GET", "/call/respond/abc", None),
+    ]
+
+
+def edge_probes(url: str, report: Report) -> None:
+    """Issue 20's web probes: bad routes, bodies and event data get one 4xx line, never a 500 or a traceback."""
+    tab = Browser(url, timeout=30)
+    for name, method, path, body in edge_cases(tab):
+        content = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        try:
+            if method == "GET":
+                with tab.http.stream("GET", path, timeout=5) as response:
+                    code = response.status_code
+                    text = response.read().decode(errors="replace")[:200] if code != 200 else ""
+            else:
+                response = tab.http.post(path, content=content, headers=headers)
+                code, text = response.status_code, response.text[:200]
+            if code == 200 and method == "POST":  # taken: the handler must answer (an error line or a value)
+                completed = tab.wait(response.json().get("event_id"))
+                output = completed.get("output")
+                crashed = output is None or (isinstance(output, dict) and output.get("error", "") is None)
+                code = 500 if crashed else 200  # {"error": None}: the handler raised something unplanned
+                text = f"handled: {str(completed.get('output'))[:200]}"
+        except httpx.HTTPError as err:
+            code, text = 0, f"{type(err).__name__}: {err}"[:200]
+        report.add(f"edge: {name}: 4xx or a handled error", 0 < code < 500, f"{code} {text!r}")
+    tab.close()
+
+
 def session_probes(url: str, feedback: Path, report: Report) -> int:
     """Chat box and feedback probes; returns how many valid feedback records are missing from the file."""
     tab = Browser(url)
@@ -308,11 +406,58 @@ def lines(path: Path) -> int:
 
 def fields_ok(path: Path) -> bool:
     keys = {"time", "question", "answer", "citations", "abstained", "as_of", "verdict"}
+    optional = {"turn"}  # the answer's id in the conversation store
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return all(set(r) == keys and r["verdict"] in ("up", "down") for r in records)
+    return all(keys <= set(r) <= keys | optional and r["verdict"] in ("up", "down") for r in records)
+
+
+PASSWORD = "s3cret-Passw0rd"
+UPLOAD_QUOTA = 5  # the login server's ASSISTANT_UPLOAD_QUOTA_COUNT
+
+
+def slow_login(url: str, outcome: list[str]) -> None:
+    """A login form sent one byte a second; its answer goes to `outcome`."""
+
+    def trickle() -> Iterator[bytes]:
+        for byte in b"username=ana&password=slowly-slowly":
+            time.sleep(1)
+            yield bytes([byte])
+
+    try:
+        response = httpx.post(
+            url + "/login", content=trickle(), headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=60
+        )
+        outcome.append(str(response.status_code))
+    except httpx.HTTPError as err:
+        outcome.append(type(err).__name__)
 
 
 def login_probes(url: str, report: Report) -> None:
+    upload = httpx.post(url + "/gradio_api/upload", files={"files": ("a.txt", b"x")}, timeout=30)
+    report.add("login: upload without a login refused", upload.status_code in (401, 403), status(upload))
+    slow: list[str] = []
+    trickling = threading.Thread(target=slow_login, args=(url, slow))
+    trickling.start()
+    time.sleep(1.5)
+    began = time.perf_counter()
+    browser = httpx.Client(base_url=url, timeout=30)
+    right = browser.post("/login", data={"username": "ana", "password": PASSWORD})
+    took = time.perf_counter() - began
+    report.add(
+        "login: a form sent at 1 byte/s holds up no other login", right.status_code == 200 and took < 2, f"{took:.1f} s"
+    )
+    trickling.join()
+    report.add("login: a form sent at 1 byte/s times out (408)", slow == ["408"], str(slow))
+    uploads = [
+        browser.post("/gradio_api/upload", files={"files": (f"n{n}.txt", b"x" * 1000)}).status_code
+        for n in range(UPLOAD_QUOTA + 1)
+    ]
+    report.add(
+        f"login: uploads over the quota of {UPLOAD_QUOTA} per address refused (429)",
+        uploads == [200] * UPLOAD_QUOTA + [429],
+        str(uploads),
+    )
+    browser.close()
     codes = [
         httpx.post(url + "/login", data={"username": "ana", "password": f"w{n}"}, timeout=30).status_code
         for n in range(20)
@@ -320,8 +465,16 @@ def login_probes(url: str, report: Report) -> None:
     report.add(
         "login: 20 wrong passwords, slowed after 3", codes[:3] == [400] * 3 and set(codes[3:]) == {429}, str(codes[:6])
     )
-    upload = httpx.post(url + "/gradio_api/upload", files={"files": ("a.txt", b"x")}, timeout=30)
-    report.add("login: upload without a login refused", upload.status_code in (401, 403), status(upload))
+    spoofed = [
+        httpx.post(
+            url + "/login",
+            data={"username": "ana", "password": f"s{n}"},
+            headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            timeout=30,
+        ).status_code
+        for n in range(8)
+    ]
+    report.add("login: 8 spoofed X-Forwarded-For addresses still slowed", set(spoofed) == {429}, str(spoofed))
     config = httpx.get(url + "/config", timeout=30)
     report.add("login: nothing without a login", config.status_code == 401, status(config))
 
@@ -510,6 +663,7 @@ def run(
         try:
             if not flood_only:
                 http_probes(url, report)
+                edge_probes(url, report)
                 chat_api_probes(url, report)
                 report.data_lost += session_probes(url, work / "feedback.jsonl", report)
                 markup_probes(url, report)
@@ -520,7 +674,8 @@ def run(
         finally:
             stop(server)
         if not flood_only:
-            server, url, log = serve(code, work, env, "--auth", "ana:s3cret-Passw0rd")
+            quota = {"ASSISTANT_UPLOAD_QUOTA_COUNT": str(UPLOAD_QUOTA)}
+            server, url, log = serve(code, work, env | quota, "--auth", f"ana:{PASSWORD}")
             logs.append(log)
             try:
                 login_probes(url, report)

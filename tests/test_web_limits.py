@@ -24,6 +24,7 @@ from starlette.testclient import TestClient
 
 from assistant import Assistant, Settings
 from assistant.edges import web_limits
+from assistant.edges.web_events import Events
 from tests.conftest import CORPUS
 
 LIMITS = web_limits.Limits(
@@ -162,14 +163,14 @@ def test_a_streamed_body_is_refused_with_413_even_where_the_app_catches_the_erro
 @pytest.mark.parametrize(
     ("body", "status", "text"),
     [
-        (b'{"data": [], "fn_index": 3}', 400, "this event takes 2 values in 'data'; got 0"),
-        (b'{"data": "q", "fn_index": 3}', 400, "'data' must be a list of 2 values, not str"),
-        (b'{"data": ["q", ""], "fn_index": 3}', 200, ""),
-        (b'{"data": [], "fn_index": 99}', 200, ""),  # an event it does not know: Gradio answers
+        (b'{"data": [], "fn_index": 3, "session_hash": "s1"}', 400, "this event takes 2 values in 'data'; got 0"),
+        (b'{"data": "q", "fn_index": 3, "session_hash": "s1"}', 400, "'data' must be a list of 2 values, not str"),
+        (b'{"data": ["q", ""], "fn_index": 3, "session_hash": "s1"}', 200, ""),
+        (b'{"data": [], "fn_index": 99, "session_hash": "s1"}', 200, ""),
     ],
 )
 def test_an_event_with_too_few_values_is_refused_in_one_line(body: bytes, status: int, text: str) -> None:
-    limits = web_limits.Limits(**{**LIMITS.__dict__, "inputs": {"3": 2, "call/chat": 2}})
+    limits = web_limits.Limits(**{**LIMITS.__dict__, "events": Events(inputs={"3": 2, "99": 0, "call/chat": 2})})
     response = TestClient(
         Starlette(
             routes=[Route("/gradio_api/queue/join", echo, methods=["POST"])], middleware=web_limits.middleware(limits)
@@ -216,6 +217,119 @@ def test_limits_come_from_the_settings() -> None:
     assert "intranet.example" in limits.allowed_hosts and "localhost" in limits.allowed_hosts
 
 
+# --- every event route validates before it acts (issue 20.5) --------------------------------
+
+EVENTS = Events(
+    inputs={"0": 3, "1": 1, "2": 1, "3": 1, "call/chat": 2},
+    keywords={"call/chat": {"message": True, "today": False}},
+    event_data=frozenset({"1"}),
+    kinds={"0": ("text", "text", "any"), "1": ("any",), "3": ("files",)},
+    uploads="/srv/uploads",
+    waiting=lambda key: key in ("s1", "e1"),
+)
+NESTED = b'{"data": ' + b"[" * 50_000 + b"]" * 50_000 + b', "fn_index": 0, "session_hash": "s1"}'
+
+
+def join_body(fn_index: Any, data: Any, event_data: Any = None, session: Any = "s1") -> bytes:
+    return json.dumps({"fn_index": fn_index, "data": data, "event_data": event_data, "session_hash": session}).encode()
+
+
+# (request, expected status, the start of the one-line reason); 200 means it reached the app unchanged
+EVENT_CASES = [
+    (("POST", "/gradio_api/queue/join", NESTED), 400, "JSON nested more than 64 deep"),
+    (("POST", "/gradio_api/call/chat", b'{"data": ' + b"[" * 100 + b"]" * 100 + b"}"), 400, "JSON nested more"),
+    (("POST", "/gradio_api/call/respond", b'{"data": ["q", "", null]}'), 404, "no API endpoint named 'respond'"),
+    (("POST", "/gradio_api/call/v2/chat", b'{"message": "q", "extra": 1}'), 400, "unknown keyword 'extra'"),
+    (("POST", "/gradio_api/call/v2/chat", b'{"today": ""}'), 400, "missing keyword 'message'"),
+    (("POST", "/gradio_api/call/v2/chat", b'{"message": "q"}'), 200, ""),
+    (("POST", "/gradio_api/call/chat", b'{"data": ["q", ""], "fn_index": 0}'), 400, "fn_index is not taken here"),
+    (("POST", "/gradio_api/call/chat", b'["q", ""]'), 400, "the body must be a JSON object"),
+    (("POST", "/gradio_api/queue/join", join_body(-1, [])), 404, "no event with fn_index -1"),
+    (("POST", "/gradio_api/queue/join", join_body(10**20, [])), 404, "no event with fn_index 1000000"),
+    (("POST", "/gradio_api/queue/join", join_body("0", ["q", "", None])), 404, "no event with fn_index 0"),
+    (("POST", "/gradio_api/queue/join", join_body(True, [None])), 404, "no event with fn_index True"),
+    (("POST", "/gradio_api/queue/join", join_body(0, ["q", "", None], session="../x")), 400, "session_hash must"),
+    (("POST", "/gradio_api/queue/join", join_body(0, [5, "", None])), 400, "value 1 must be text, not int"),
+    (("POST", "/gradio_api/queue/join", join_body(0, ["q", "", {"a": 1}])), 200, ""),
+    (("POST", "/gradio_api/queue/join", join_body(1, [None])), 400, "this event takes 'event_data'"),
+    (("POST", "/gradio_api/queue/join", join_body(1, [None], ["x"])), 400, "this event takes 'event_data'"),
+    (("POST", "/gradio_api/queue/join", join_body(1, [None], {"index": 0, "value": ""})), 200, ""),
+    (("POST", "/gradio_api/queue/join", join_body(3, [5])), 400, "value 1 must name files uploaded"),
+    (("POST", "/gradio_api/queue/join", join_body(3, [[{"path": "/etc/passwd"}]])), 400, "value 1 must name files"),
+    (("POST", "/gradio_api/queue/join", join_body(3, [[{"path": "/srv/uploads/ab/x.txt"}]])), 200, ""),
+    (("POST", "/gradio_api/queue/join", join_body(3, [None])), 200, ""),
+    (("GET", "/gradio_api/queue/data?session_hash=../../x", b""), 400, "session_hash must"),
+    (("GET", "/gradio_api/queue/data", b""), 400, "session_hash must"),
+    (("GET", "/gradio_api/queue/data?session_hash=gone", b""), 404, "no such event or session"),
+    (("GET", "/gradio_api/queue/data?session_hash=s1", b""), 200, ""),
+    (("GET", "/gradio_api/call/chat/nothing", b""), 404, "no such event or session"),
+    (("GET", "/gradio_api/call/respond/e1", b""), 404, "no API endpoint named 'respond'"),
+    (("GET", "/gradio_api/call/chat/e1", b""), 200, ""),
+    (("POST", "/login", b"username=a&password=" + b"[" * 5000), 200, ""),  # a form is not JSON: not parsed here
+]
+
+
+@pytest.mark.parametrize(
+    ("request_", "status", "reason"), EVENT_CASES, ids=[f"{c[0][1][:40]}-{c[1]}" for c in EVENT_CASES]
+)
+def test_a_request_the_event_routes_could_not_handle_gets_one_4xx_line(
+    request_: tuple[str, str, bytes], status: int, reason: str
+) -> None:
+    """Each of these reached a traceback or a 500 in Gradio (issue 20, item 9): now one line, before Gradio acts."""
+    method, path, body = request_
+    limits = web_limits.Limits(**{**LIMITS.__dict__, "events": EVENTS, "max_request_bytes": 256 * 1024})
+    app = Starlette(
+        routes=[Route(p, echo, methods=["GET", "POST"]) for p in (path.split("?")[0], "/login")],
+        middleware=web_limits.middleware(limits),
+    )
+    kind = "application/x-www-form-urlencoded" if path == "/login" else "application/json"
+    response = TestClient(app, base_url="http://127.0.0.1:7860").request(
+        method, path, content=body or None, headers={"Content-Type": kind}
+    )
+    assert response.status_code == status, response.text
+    if reason:
+        assert response.text.startswith(reason) and "\n" not in response.text
+    elif method == "POST":
+        assert response.json() == {"bytes": len(body)}  # the body reaches the app unchanged
+
+
+def test_too_deep_walks_without_recursion() -> None:
+    from assistant.edges.web_events import too_deep
+
+    deep: list[Any] = []
+    for _ in range(100_000):
+        deep = [deep]
+    assert too_deep(deep) and not too_deep({"a": [[{"b": 1}]]}) and not too_deep("x" * 10)
+
+
+def test_events_are_read_from_the_app() -> None:
+    """Values per event, keywords of named endpoints, and which events read event data (likes, selects)."""
+    import gradio as gr
+
+    from assistant.edges.web_events import events_of
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with gr.Blocks() as app:
+            box, chat, files = gr.Textbox(), gr.Chatbot(), gr.File()
+            box.submit(lambda q: q, [box], [box], api_visibility="private")
+            chat.like(lambda c: None, [chat], None, api_visibility="private")
+            files.upload(lambda f: None, [files], None, api_visibility="private")
+
+            def chat_api(message: str, today: str = "") -> str:
+                return message
+
+            gr.api(chat_api, api_name="chat")
+        asyncio.set_event_loop(None)
+        gc.collect()
+    events = events_of(app, Path("/srv/uploads"))
+    assert {k: v for k, v in events.inputs.items() if not k.startswith("call/lambda")} == {
+        "0": 1, "1": 1, "2": 1, "3": 2, "call/chat": 2
+    }  # fmt: skip
+    assert events.keywords["call/chat"] == {"message": True, "today": False}
+    assert events.event_data == frozenset({"1"}) and events.kinds["0"] == ("text",) and events.kinds["2"] == ("files",)
+
+
 # --- logins --------------------------------------------------------------------------------
 
 
@@ -235,6 +349,139 @@ def test_the_wait_doubles_and_a_success_clears_it() -> None:
     assert throttle.failures["a"].wait_until == 60.0  # 30 s after the 2nd failure, 60 s after the 3rd
     throttle._count("a", throttle.failures["a"], 200)
     assert "a" not in throttle.failures
+
+
+async def login_from(app: Any, client: str, chunks: list[bytes], gap: float = 0.0) -> tuple[int, float]:
+    """POST /login from `client` (an address), the form in `chunks` sent `gap` seconds apart: (status, seconds)."""
+    loop = asyncio.get_running_loop()
+    began, status, queue = loop.time(), [0], list(chunks)
+
+    async def receive() -> dict[str, Any]:
+        if not queue:
+            await asyncio.sleep(3600)  # nothing more: the client waits for an answer
+        await asyncio.sleep(gap)
+        chunk = queue.pop(0)
+        return {"type": "http.request", "body": chunk, "more_body": bool(queue)}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status[0] = message["status"]
+
+    scope = {"type": "http", "method": "POST", "path": "/login", "client": (client, 1), "headers": [
+        (b"host", b"127.0.0.1:7860"), (b"content-type", b"application/x-www-form-urlencoded")]}  # fmt: skip
+    await app(scope, receive, send)
+    return status[0], loop.time() - began
+
+
+def login_app(**limits: Any) -> Any:
+    return Starlette(
+        routes=[Route("/login", login, methods=["POST"])],
+        middleware=web_limits.middleware(web_limits.Limits(**{**LIMITS.__dict__, **limits})),
+    )
+
+
+def test_a_login_form_sent_slowly_times_out_and_holds_up_no_one() -> None:
+    """Issue 20: a body at 1 byte/s behind one global lock made a right login elsewhere wait 18.5 s."""
+    app = login_app(login_body_seconds=0.5)
+
+    async def both() -> tuple[tuple[int, float], tuple[int, float]]:
+        slow = asyncio.create_task(login_from(app, "10.0.0.1", [bytes([b]) for b in b"password=right"], gap=0.2))
+        await asyncio.sleep(0.05)
+        fast = await login_from(app, "10.0.0.1", [b"password=right"])  # even from the same address
+        return await slow, fast
+
+    (slow_status, slow_took), (fast_status, fast_took) = asyncio.run(both())
+    assert slow_status == 408 and slow_took < 1.5
+    assert fast_status == 200 and fast_took < 0.3
+
+
+def test_the_login_back_off_is_per_address() -> None:
+    app = login_app()
+
+    async def tries() -> list[int]:
+        wrong = [(await login_from(app, "10.0.0.1", [b"password=wrong"]))[0] for _ in range(3)]
+        other = (await login_from(app, "10.0.0.2", [b"password=right"]))[0]
+        return [*wrong, other]
+
+    assert asyncio.run(tries()) == [400, 400, 429, 200]
+
+
+def test_client_addresses_come_from_the_socket_unless_a_proxy_is_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise: the server tells it otherwise."""
+    from assistant.edges.web_setup import trust_proxies
+
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    trust_proxies(Settings())
+    assert __import__("os").environ["FORWARDED_ALLOW_IPS"] == ""
+    trust_proxies(Settings(trusted_proxies=("10.0.0.5", "192.168.0.0/24")))
+    assert __import__("os").environ["FORWARDED_ALLOW_IPS"] == "10.0.0.5,192.168.0.0/24"
+
+
+def test_uploads_have_a_count_and_byte_quota_per_address() -> None:
+    browser = client(web_limits.Limits(**{**LIMITS.__dict__, "upload_quota_count": 3, "upload_quota_bytes": 10**6}))
+    codes = [browser.post("/gradio_api/upload", files={"files": (f"{n}.txt", b"x")}).status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = browser.post("/gradio_api/upload", files={"files": ("a.txt", b"x")})
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 3000
+    assert refused.text.startswith("upload quota used: 3 uploads")
+
+
+def test_the_upload_byte_quota_refuses_while_the_file_arrives() -> None:
+    browser = client(web_limits.Limits(**{**LIMITS.__dict__, "upload_quota_bytes": 6000}))
+    assert browser.post("/gradio_api/upload", files={"files": ("a.txt", b"x" * 4000)}).status_code == 200
+    assert browser.post("/gradio_api/upload", files={"files": ("b.txt", b"x" * 4000)}).status_code == 429
+
+
+def test_the_upload_quota_frees_up_as_the_window_slides() -> None:
+    now = [0.0]
+    quota = web_limits.UploadQuota(web_limits.Limits(**{**LIMITS.__dict__, "upload_quota_count": 1}), lambda: now[0])
+    assert quota.start("a") is None and quota.start("a") and quota.start("b") is None
+    now[0] = 3601.0
+    assert quota.start("a") is None
+
+
+# --- Gradio's temp folder (issue 20.4) -------------------------------------------------------
+
+
+def test_gradio_keeps_its_files_inside_the_projects_index_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.edges.web_setup import temp_folder
+    from assistant.ingest.ownership import claim
+
+    monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
+    claim(tmp_path / "index")
+    folder = temp_folder(Settings(index_dir=tmp_path / "index"))
+    assert folder == tmp_path / "index" / "gradio-temp" and folder.stat().st_mode & 0o077 == 0
+
+
+def test_gradio_uses_a_private_temp_folder_beside_an_index_folder_it_does_not_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.edges.web_setup import temp_folder
+
+    monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
+    folder = temp_folder(Settings(index_dir=tmp_path / "someone-elses"))
+    try:
+        assert not (tmp_path / "someone-elses").exists() and folder.name.startswith("assistant-gradio-")
+    finally:
+        folder.rmdir()
+
+
+def test_an_unwritable_gradio_temp_dir_stops_the_server_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: with /tmp/gradio another user's, uploads failed with 500 and the server gave no warning."""
+    from assistant.edges.web_setup import temp_folder
+    from assistant.errors import InputError
+
+    taken = tmp_path / "gradio"
+    taken.write_text("a file where the folder should be")  # unwritable as a folder, even for root
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(taken))
+    with pytest.raises(InputError) as refused:
+        temp_folder(Settings(index_dir=tmp_path / "index"))
+    assert str(refused.value).startswith(f"GRADIO_TEMP_DIR={taken} cannot be written by this user")
+    assert "\n" not in str(refused.value)
 
 
 # --- the live UI ---------------------------------------------------------------------------
@@ -336,6 +583,16 @@ def test_with_a_login_a_burst_of_wrong_passwords_is_slowed(tmp_path: Path) -> No
             for n in range(20)
         ]
         assert codes[:3] == [400, 400, 400] and set(codes[3:]) == {429}
+        spoofed = [
+            httpx.post(
+                f"{url}/login",
+                data={"username": "ana", "password": "s3cret-Passw0rd"},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                timeout=10,
+            ).status_code
+            for n in range(8)
+        ]
+        assert set(spoofed) == {429}  # issue 20: another forwarded address was a fresh start
         right = httpx.post(f"{url}/login", data={"username": "ana", "password": "s3cret-Passw0rd"}, timeout=10)
         assert right.status_code == 429  # even the right password waits its turn
 

@@ -171,7 +171,7 @@ class Handlers:
     def remove(self, name: str | None, progress: Progress = _quiet) -> tuple[Any, ...]:
         """Delete a document and its sidecar, rebuild, and return (table, choices, status)."""
         indexed = [r.file for r in rows_of(self.bot) if r.status == "indexed"]
-        plan = plan_removal(name or "", files_in(self.docs), indexed)
+        plan = plan_removal(name if isinstance(name, str) else "", files_in(self.docs), indexed)
         if isinstance(plan, Refused):
             return (*self.view(), f"**Not removed** {html.escape(plan.original)}: {html.escape(plan.reason)}")
         remove_files(self.docs, plan)
@@ -206,7 +206,10 @@ def add_documents_tab(app: gr.Blocks, bot: Assistant) -> gr.Tab:
         status = gr.Markdown(elem_id="documents-status")
         table = gr.HTML(elem_id="documents")
         with gr.Row():
-            choice = gr.Dropdown(label="Document to remove", choices=[], elem_id="remove-choice", scale=4)
+            # allow_custom_value: Gradio would log a traceback for a name not in the list; `remove` refuses it.
+            choice = gr.Dropdown(
+                label="Document to remove", choices=[], elem_id="remove-choice", scale=4, allow_custom_value=True
+            )
             drop = gr.Button("Remove from the corpus", variant="stop", elem_id="remove", scale=1)
         files.upload(upload, [files], [files, table, choice, status], api_visibility="private")
         drop.click(remove, [choice], [table, choice, status], api_visibility="private")

@@ -3,17 +3,23 @@
 Outermost first: security headers on every response; a Host allow-list (Starlette's
 TrustedHostMiddleware); cross-site form posts refused; request bodies capped (413) on
 Content-Length and while streaming, uploads capped by size and file type (or refused when the app
-has no upload); login attempts slowed after failures (429 with Retry-After).
+has no upload) and by a quota per address; event requests checked (`web_events`); login attempts
+read under a time limit and slowed after failures, per address (429 with Retry-After).
+
+The client's address is the socket's: `web_setup.trust_proxies` tells uvicorn to believe `X-Forwarded-For`
+only from the `trusted_proxies` setting (uvicorn otherwise trusts it from 127.0.0.1, so any local
+client could pick its address and escape the login back-off).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
@@ -22,10 +28,10 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings
+from assistant.edges.web_events import EventChecks, Events, is_upload, read_body, refuse, replay
 
 log = logging.getLogger("assistant.web")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -69,8 +75,13 @@ class Limits:
     allowed_hosts: tuple[str, ...]
     login_free_failures: int = 3
     login_delay_seconds: float = 2.0
-    # Values each event takes: by fn_index (the queue) and by "call/<api_name>" (the REST API).
-    inputs: dict[str, int] = field(default_factory=dict)
+    login_body_seconds: float = 5.0
+    # Uploads per address in `upload_window_seconds`: requests and bytes.
+    upload_quota_count: int = 100
+    upload_quota_bytes: int = 256 * 1024 * 1024
+    upload_window_seconds: float = 3600.0
+    # What each event of the app takes (web_events.events_of); empty: events are not checked.
+    events: Events = field(default_factory=Events)
 
 
 def allowed_hosts(host: str, extra: Iterable[str] = ()) -> tuple[str, ...]:
@@ -81,9 +92,9 @@ def allowed_hosts(host: str, extra: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.lower() for n in names if n and n not in ("0.0.0.0", "::")))
 
 
-def limits_for(settings: Settings, host: str, uploads_enabled: bool, inputs: dict[str, int] | None = None) -> Limits:
+def limits_for(settings: Settings, host: str, uploads_enabled: bool, events: Events | None = None) -> Limits:
     return Limits(
-        inputs=inputs or {},
+        events=events or Events(),
         max_request_bytes=settings.max_request_bytes,
         max_upload_bytes=settings.max_upload_bytes,
         upload_types=tuple(t.lower() if t.startswith(".") else f".{t.lower()}" for t in settings.upload_types),
@@ -91,6 +102,9 @@ def limits_for(settings: Settings, host: str, uploads_enabled: bool, inputs: dic
         allowed_hosts=allowed_hosts(host, settings.allowed_hosts),
         login_free_failures=settings.login_free_failures,
         login_delay_seconds=settings.login_delay_seconds,
+        login_body_seconds=settings.login_body_seconds,
+        upload_quota_count=settings.upload_quota_count,
+        upload_quota_bytes=settings.upload_quota_bytes,
     )
 
 
@@ -101,15 +115,9 @@ def middleware(limits: Limits) -> list[Middleware]:
         Middleware(TrustedHostMiddleware, allowed_hosts=list(limits.allowed_hosts), www_redirect=False),
         Middleware(SameOriginPosts),
         Middleware(BodyLimits, limits=limits),
-        Middleware(EventInputs, limits=limits),
         Middleware(LoginThrottle, limits=limits),
+        Middleware(EventChecks, events=limits.events),
     ]
-
-
-async def refuse(scope: Scope, receive: Receive, send: Send, status: int, reason: str, **headers: str) -> None:
-    """A one-line plain-text refusal, logged as one line."""
-    log.warning("refused %s %s: %d %s", scope.get("method", ""), scope.get("path", ""), status, reason)
-    await PlainTextResponse(reason, status_code=status, headers=headers or None)(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -162,10 +170,6 @@ class Refused(Exception):
         self.status, self.reason = status, reason
 
 
-def is_upload(path: str) -> bool:
-    return path.rstrip("/").endswith("/upload")
-
-
 @dataclass
 class UploadTypes:
     """Reads a streamed multipart body's part headers and refuses a file whose type is not allowed."""
@@ -209,11 +213,60 @@ class UploadTypes:
             raise Refused(415, f"file type {self._bad[:20]} is not accepted: upload one of {kinds}")
 
 
+def address(scope: Scope) -> str:
+    """The client's address as uvicorn gives it: the socket's, or a trusted proxy's forwarded one."""
+    return str((scope.get("client") or ("?", 0))[0])
+
+
+class UploadQuota:
+    """Uploads per address over a sliding window: how many, and how many bytes."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits, self.clock = limits, clock
+        self.used: dict[str, deque[list[float]]] = {}  # address -> [start time, bytes] per upload
+
+    def _window(self, client: str) -> deque[list[float]]:
+        spent = self.used.setdefault(client, deque())
+        while spent and spent[0][0] <= self.clock() - self.limits.upload_window_seconds:
+            spent.popleft()
+        return spent
+
+    def start(self, client: str) -> str | None:
+        """Count a new upload; why it is refused when the address has used its quota."""
+        spent = self._window(client)
+        if len(spent) >= self.limits.upload_quota_count or sum(b for _, b in spent) >= self.limits.upload_quota_bytes:
+            return self._refusal()
+        if len(self.used) > 10_000:  # bounded memory under a flood of addresses
+            self.used = {client: spent}
+        spent.append([self.clock(), 0])
+        return None
+
+    def spend(self, client: str, size: int) -> str | None:
+        """Add `size` bytes to the address's latest upload; why it is refused when that is over the quota."""
+        spent = self._window(client)
+        if not spent:
+            return None
+        spent[-1][1] += size
+        return self._refusal() if sum(b for _, b in spent) > self.limits.upload_quota_bytes else None
+
+    def retry_after(self, client: str) -> int:
+        spent = self._window(client)
+        oldest = spent[0][0] if spent else self.clock()
+        return max(1, int(oldest + self.limits.upload_window_seconds - self.clock()) + 1)
+
+    def _refusal(self) -> str:
+        minutes = int(self.limits.upload_window_seconds // 60)
+        return (
+            f"upload quota used: {self.limits.upload_quota_count} uploads or "
+            f"{self.limits.upload_quota_bytes // 2**20} MiB per address in {minutes} minutes"
+        )
+
+
 class BodyLimits:
     """413 for a body over its cap (uploads have their own), checked on Content-Length and while streaming."""
 
     def __init__(self, app: ASGIApp, limits: Limits) -> None:
-        self.app, self.limits = app, limits
+        self.app, self.limits, self.quota = app, limits, UploadQuota(limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -221,6 +274,12 @@ class BodyLimits:
         upload = is_upload(scope["path"]) and scope["method"] == "POST"
         if upload and not self.limits.uploads_enabled:
             return await refuse(scope, receive, send, 403, "uploads are disabled: this app takes no files")
+        client = address(scope)
+        spent = self.quota.start(client) if upload else None
+        if spent:
+            return await refuse(
+                scope, receive, send, 429, spent, **{"Retry-After": str(self.quota.retry_after(client))}
+            )
         cap = self.limits.max_upload_bytes if upload else self.limits.max_request_bytes
         headers = Headers(scope=scope)
         length = headers.get("content-length", "")
@@ -238,6 +297,9 @@ class BodyLimits:
                 try:
                     if seen > cap:
                         raise Refused(413, f"request body over {cap} bytes refused")
+                    spent = self.quota.spend(client, len(body)) if upload else None
+                    if spent:
+                        raise Refused(429, spent)
                     if types is not None:
                         types.feed(body)
                 except Refused as err:
@@ -268,59 +330,6 @@ class BodyLimits:
         return UploadTypes(boundary, self.limits.upload_types)
 
 
-class EventInputs:
-    """400 in one line for an event call with too few values, which Gradio would answer with a traceback.
-
-    Bodies reach it already capped by BodyLimits, so reading one whole is bounded.
-    """
-
-    def __init__(self, app: ASGIApp, limits: Limits) -> None:
-        self.app, self.limits = app, limits
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "").rstrip("/")
-        call = path.partition("/gradio_api/")[2]
-        checked = call == "queue/join" or (call.startswith("call/") and call.count("/") == 1)
-        if scope["type"] != "http" or scope["method"] != "POST" or not self.limits.inputs or not checked:
-            return await self.app(scope, receive, send)
-        body, more = b"", True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return
-            body, more = body + message.get("body", b""), message.get("more_body", False)
-        problem = self.problem(call, body)
-        if problem:
-            return await refuse(scope, receive, send, 400, problem)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    def problem(self, call: str, body: bytes) -> str | None:
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return None  # Gradio refuses it in one line itself
-        if not isinstance(payload, dict):
-            return None
-        key = str(payload.get("fn_index")) if call == "queue/join" else call
-        needed, data = self.limits.inputs.get(key), payload.get("data")
-        if needed is None:
-            return None
-        if not isinstance(data, list):
-            return f"'data' must be a list of {needed} values, not {type(data).__name__}"
-        if len(data) < needed:
-            return f"this event takes {needed} values in 'data'; got {len(data)}"
-        return None
-
-
 @dataclass
 class _Failures:
     count: int = 0
@@ -330,20 +339,29 @@ class _Failures:
 class LoginThrottle:
     """After `login_free_failures` wrong passwords from one address, each next try waits (doubling, up to 60 s).
 
-    Attempts are taken one at a time, so a burst cannot slip in before the first failure is counted.
+    The form must arrive within `login_body_seconds` (408 otherwise), and is read before the
+    attempt takes its turn: a slow sender holds up nobody. Attempts from one address are taken one
+    at a time, so a burst cannot slip in before the first failure is counted; other addresses
+    do not wait for them.
     """
 
     def __init__(self, app: ASGIApp, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self.app, self.limits, self.clock = app, limits, clock
         self.failures: dict[str, _Failures] = {}
-        self._lock: asyncio.Lock | None = None
+        self._turns: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].rstrip("/").endswith("/login"):
             return await self.app(scope, receive, send)
-        self._lock = self._lock or asyncio.Lock()
-        client = (scope.get("client") or ("?", 0))[0]
-        async with self._lock:
+        client = address(scope)
+        try:
+            body = await asyncio.wait_for(read_body(receive), self.limits.login_body_seconds)
+        except TimeoutError:
+            limit = self.limits.login_body_seconds
+            return await refuse(scope, receive, send, 408, f"login form not received within {limit:g} s")
+        if body is None:
+            return  # the client went away
+        async with self._turn(client):
             record = self.failures.setdefault(client, _Failures())
             wait = record.wait_until - self.clock()
             if wait > 0:
@@ -364,8 +382,23 @@ class LoginThrottle:
                     status = message["status"]
                 await send(message)
 
-            await self.app(scope, receive, watched)
+            await self.app(scope, replay(body, receive), watched)
             self._count(client, record, status)
+
+    @asynccontextmanager
+    async def _turn(self, client: str) -> AsyncIterator[None]:
+        """One attempt at a time per address; the lock is dropped when nobody holds or awaits it."""
+        lock, users = self._turns.get(client, (asyncio.Lock(), 0))
+        self._turns[client] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._turns[client]
+            if users == 1:
+                del self._turns[client]
+            else:
+                self._turns[client] = (lock, users - 1)
 
     def _count(self, client: str, record: _Failures, status: int) -> None:
         if status < 400:
