@@ -15,7 +15,7 @@ import logging
 import re
 import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.edges.answer_markup import answer_markdown, md
 from assistant.edges.conflicts_view import conflicts_html
+from assistant.edges.conversations import ConversationStore, StoredTurn, store_path
+from assistant.edges.conversations_panel import add_conversations_panel
 from assistant.edges.documents_tab import add_documents_tab
 from assistant.edges.downloads import MemoFiles
 from assistant.edges.feedback import FeedbackLog, verdict
@@ -58,6 +60,7 @@ CSS = """
 .working code { white-space: pre-wrap; }
 #chat a { pointer-events: none; color: inherit; text-decoration: none; }
 .show-api, .show-api *, #upload .or, #remove-choice input { color: var(--body-text-color) !important; }
+#conversations { max-height: 420px; overflow-y: auto; }
 """
 # After an answer: scroll the chat so that the newest answer's first line is at its top, below the
 # chat's label (Gradio's autoscroll, off, would show its last line). The delay lets it render first.
@@ -93,11 +96,15 @@ SHOWN_CHARS = 200  # of a refused question, in the chat
 
 @dataclass(frozen=True)
 class Turn:
-    """One exchange of a session: the question and either an answer or an error message."""
+    """One exchange of a session: the question and either an answer or an error message.
+
+    `turn_id` is the answer's id in the conversation store, once kept (feedback names it).
+    """
 
     question: str
     answer: Answer | None = None
     error: str | None = None
+    turn_id: int | None = None
 
 
 def esc(text: str) -> str:
@@ -326,6 +333,7 @@ def feedback_record(turns: list[Turn], index: object, liked: object) -> dict[str
         "abstained": answer.abstained,
         "as_of": answer.as_of.isoformat() if answer.as_of else None,
         "verdict": choice,
+        "turn": turns[where].turn_id,
     }
 
 
@@ -359,9 +367,15 @@ def session_of(request: gr.Request | None) -> str:
     return str(getattr(request, "session_hash", None) or "anonymous")
 
 
-def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Blocks:
-    """The chat app for `bot`; feedback is appended to `feedback_path` (JSONL, rotated)."""
+def build_app(
+    bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK, store: ConversationStore | None = None
+) -> gr.Blocks:
+    """The chat app for `bot`; feedback is appended to `feedback_path` (JSONL, rotated).
+
+    Conversations are kept in `store` (default: the file `store_path` names, beside the index).
+    """
     settings = bot.settings
+    store = store or ConversationStore(store_path(settings), settings.max_conversations)
     memo_files = MemoFiles(Path(tempfile.mkdtemp(prefix="assistant-memos-")), settings.memo_ttl_seconds)
     feedback = FeedbackLog(feedback_path, settings)
 
@@ -373,16 +387,25 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
             *MemoPanel.values(answered(turns), memo_files, session),
         )
 
-    def submit(message: str, today: str, turns: list[Turn], request: gr.Request) -> tuple[Any, ...]:
+    def submit(message: str, today: str, turns: list[Turn], browser: object, request: gr.Request) -> tuple[Any, ...]:
         if isinstance(message, str) and not message.strip():  # an empty question does nothing
-            return tuple(gr.skip() for _ in outputs)
-        return ("", *view(respond(bot, message, today, turns), session_of(request)))
+            return tuple(gr.skip() for _ in asked)
+        turns = respond(bot, message, today, turns)
+        last, kept = turns[-1], tuple(gr.skip() for _ in panel.outputs())
+        if last.answer is not None:  # a refused question is not kept
+            turn_id, kept = panel.keep(request, browser, last.question, last.answer)
+            turns = [*turns[:-1], replace(last, turn_id=turn_id)]
+        return ("", *view(turns, session_of(request)), *kept)
+
+    def show(stored: list[StoredTurn], request: gr.Request) -> tuple[Any, ...]:
+        turns = [Turn(t.question, t.answer, turn_id=t.id) for t in stored]
+        return view(capped(turns, settings) if turns else [], session_of(request))
 
     def select(turns: list[Turn], event: gr.SelectData) -> str:
         where = position(event.index)
         return sources_html(bot, turns[where] if where is not None and 0 <= where < len(turns) else None)
 
-    def like(turns: list[Turn], event: gr.LikeData, request: gr.Request) -> None:
+    def like(turns: list[Turn], browser: object, event: gr.LikeData, request: gr.Request) -> None:
         record = feedback_record(turns, event.index, event.liked)
         if record is None:
             return
@@ -390,10 +413,8 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
         if refused:
             gr.Warning(f"Feedback not saved: {refused}.")
         else:
+            panel.add_feedback(request, browser, record["turn"], record["verdict"])
             gr.Info("Thanks: your feedback was saved.")
-
-    def clear(request: gr.Request) -> tuple[Any, ...]:
-        return view([], session_of(request))  # forget the history too
 
     ttl = settings.memo_ttl_seconds
     # Gradio's cached copies of the memo downloads go after the same time as ours.
@@ -403,6 +424,8 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("Ask", id="ask", elem_id="ask-tab"):
                 with gr.Row():
+                    with gr.Column(scale=1, min_width=220, elem_id="conversations-column"):
+                        panel = add_conversations_panel(store)
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(
                             label="Chat",
@@ -438,11 +461,14 @@ def build_app(bot: Assistant, feedback_path: Path = DEFAULT_FEEDBACK) -> gr.Bloc
                         memo = add_memo_panel()
             add_documents_tab(app, bot)  # listing, upload and removal of documents
         outputs = [box, chatbot, turns, sources, *memo.outputs()]
+        asked = [*outputs, *panel.outputs()]
         for trigger in (box.submit, send.click):
-            trigger(submit, [box, today, turns], outputs, api_visibility="private").then(None, js=SCROLL_TO_ANSWER)
+            trigger(submit, [box, today, turns, panel.browser], asked, api_visibility="private").then(
+                None, js=SCROLL_TO_ANSWER
+            )
         chatbot.select(select, [turns], [sources], api_visibility="private")
-        chatbot.clear(clear, None, outputs[1:], api_visibility="private")
-        chatbot.like(like, [turns], None, api_visibility="private")
+        panel.wire(app, outputs[1:], show, chatbot.clear)  # the bin icon begins a new conversation
+        chatbot.like(like, [turns, panel.browser], None, api_visibility="private")
         app.load(lambda: dt.date.today().isoformat(), None, today, api_visibility="private")  # the date at page load
 
         def chat(message: str, today: str = "") -> str:
