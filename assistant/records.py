@@ -257,11 +257,16 @@ class ConflictValue(Record):
 
 
 class Conflict(Record):
-    """Sources that give different values for the same thing (an amount, a date, a count, an actor)."""
+    """Sources that give different values for the same thing (an amount, a date, a count, an actor).
+
+    `values` are the ones shown and cited (at most `answer.conflicts.MAX_SHOWN_VALUES`); `more`
+    counts the values left out.
+    """
 
     kind: Literal["money", "date", "count", "actor"]
     thing: str
     values: list[ConflictValue]
+    more: int = 0
 
 
 class Answer(Record):

@@ -202,3 +202,42 @@ def test_an_actor_is_shown_as_the_phrase_it_heads_but_compared_by_its_name() -> 
     [found] = disputes.claims(sentence, "actor")
     assert (found.value, found.key) == ("Smith administration", ("smith",))
     assert sentence.text[found.start : found.end] == found.value
+
+
+# --- at most MAX_SHOWN_VALUES values on one answer (issue 20.6) ------------------------------
+
+
+def made_claim(sentence: Sentence, value: str) -> disputes.Claim:
+    return disputes.Claim("money", value, (value,), sentence, sentence.start, sentence.start + 1)
+
+
+@pytest.mark.parametrize(
+    ("values", "shown", "more"),
+    [
+        (["$1", "$2"], ["$1", "$2"], 0),
+        ([f"${n}" for n in range(5)], [f"${n}" for n in range(5)], 0),
+        ([f"${n}" for n in range(58)], [f"${n}" for n in range(5)], 53),
+        (["$1", "$1", "$1", "$2", "$3", "$4", "$5"], ["$1", "$2", "$3", "$4", "$5"], 2),  # each value before repeats
+        (["$1", "$1", "$2"], ["$1", "$2", "$1"], 0),
+    ],
+)
+def test_an_answer_shows_at_most_five_values_of_one_disagreement(
+    values: list[str], shown: list[str], more: int
+) -> None:
+    sentence = Sentence(doc_id="d", text="x", start=0, end=1)
+    kept, left_out = disputes.shown([made_claim(sentence, v) for v in values])
+    assert [c.value for c in kept] == shown and left_out == more
+
+
+def test_a_disagreement_among_many_near_copies_cites_five_values_and_counts_the_rest(bot: Assistant) -> None:
+    """Issue 20: 58 conflict citations on one answer. Now five, each cited once, then 'and 53 more'."""
+    from assistant.answer.compose import CitationBook, _cite_conflict, disagreement_line
+
+    sentences = bot.index.data.sentences
+    claims = tuple(made_claim(sentences[n % len(sentences)], f"${n} million") for n in range(58))
+    book = CitationBook(bot.index)
+    conflict = _cite_conflict(disputes.Disagreement("money", "amount: fund", claims), book)
+    assert [v.value for v in conflict.values] == [f"${n} million" for n in range(5)] and conflict.more == 53
+    assert len(book.citations) <= 5
+    line = disagreement_line(bot.settings.prompts_dir, conflict)
+    assert line.count("[") == 5 and line.endswith("; and 53 more.")

@@ -20,3 +20,8 @@ def test_each_value_is_highlighted_and_links_to_its_cited_passage() -> None:
     assert 'role="alert"' in html and "The sources disagree" in html
     assert '<a href="#source-1"><mark>Alice &lt;Moreau&gt;</mark> [1]</a>' in html
     assert '<a href="#source-2"><mark>Tomas Ruiz</mark> [2]</a> <em>Review &amp; notes</em>' in html
+
+
+def test_values_left_out_are_counted_in_the_box() -> None:
+    html = conflicts_html(Answer(question="q", text="t", conflicts=[CONFLICT.model_copy(update={"more": 53})]))
+    assert html.count("<mark>") == 2 and "<li>and 53 more</li>" in html

@@ -159,6 +159,8 @@ def compose(
 def disagreement_line(prompts: Path, conflict: Conflict) -> str:
     """'The sources disagree: $2 billion [1] (Title 1); about $1.67 billion [2] (Title 2).'"""
     values = "; ".join(f"{v.value} [{v.citation}] ({v.title})" for v in conflict.values)
+    if conflict.more:
+        values += f"; and {conflict.more} more"
     return render(prompts, "disagree", values=values)
 
 
@@ -261,13 +263,15 @@ def _around(index: Index, scored: list[Scored], thread: str) -> list[int]:
 
 
 def _cite_conflict(found: disputes.Disagreement, book: CitationBook) -> Conflict:
-    values = []
-    for claim in found.claims:
-        n = book.cite_sentence(claim.sentence)
-        title = book.citations[n - 1].title
-        values.append(ConflictValue(value=claim.value, citation=n, doc_id=claim.sentence.doc_id, title=title,
-                                    start=claim.start, end=claim.end))  # fmt: skip
-    return Conflict(kind=found.kind, thing=found.thing, values=values)
+    claims, more = disputes.shown(found.claims)
+    return Conflict(kind=found.kind, thing=found.thing, values=[_cite_claim(c, book) for c in claims], more=more)
+
+
+def _cite_claim(claim: disputes.Claim, book: CitationBook) -> ConflictValue:
+    n = book.cite_sentence(claim.sentence)
+    title = book.citations[n - 1].title
+    return ConflictValue(value=claim.value, citation=n, doc_id=claim.sentence.doc_id, title=title,
+                         start=claim.start, end=claim.end)  # fmt: skip
 
 
 def abstain(question: str, closest: Sentence | None, index: Index, prompts: Path) -> Answer:
@@ -315,7 +319,7 @@ def compose_calculation(
 
 def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: CitationBook) -> list[Conflict]:
     """The calculator's disputed inputs as conflicts, each value the exact words of its cited sentence."""
-    values: list[ConflictValue] = []
+    claims: list[disputes.Claim] = []
     kind: disputes.Kind = "money"
     for use in rivals:
         at = index.layout.at.get((use.fact.doc, use.fact.start)) if use.fact.start is not None else None
@@ -326,12 +330,9 @@ def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: Citati
             if sentence
             else []
         )
-        if sentence is None or not found:
-            continue
-        n, value = book.cite_sentence(sentence), found[0]
-        title = book.citations[n - 1].title
-        values.append(ConflictValue(value=value.value, citation=n, doc_id=sentence.doc_id, title=title,
-                                    start=value.start, end=value.end))  # fmt: skip
-    if len({v.value for v in values}) < 2:
+        claims += found[:1]
+    if len({c.value for c in claims}) < 2:
         return []
-    return [Conflict(kind=kind, thing=f"{disputes.NOUNS[kind]}: {rivals[0].label}", values=values)]
+    kept, more = disputes.shown(claims)  # cited only when shown
+    values = [_cite_claim(c, book) for c in kept]
+    return [Conflict(kind=kind, thing=f"{disputes.NOUNS[kind]}: {rivals[0].label}", values=values, more=more)]

@@ -42,6 +42,9 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTH = re.compile(r"\b(" + "|".join(_MONTHS) + r")\b\.?\s*(\d{1,2}(?!\d))?", re.I)
 _LEADING = re.compile(r"^(?:(?:an?|the|additional|another|roughly\s+the)\s+)+", re.I)
 _AUXILIARIES = frozenset("has have had was were is are also then first formally".split())
+# An answer shows at most this many values of one disagreement (each cited); the rest are counted
+# ("and 3 more"), so a corpus of many near-copies cannot bury the answer under citations.
+MAX_SHOWN_VALUES = 5
 _TITLES = re.compile(r"^(?:the|president|secretary|minister|prime|vice|mr|ms|mrs|dr)\.?\s+", re.I)
 
 
@@ -140,6 +143,14 @@ def anchors(weights: Mapping[str, float], answer: Claim, best: Passage) -> list[
         return [action] if action is not None and action in weights else []
     shared = [t for t in weights if best.uses(t, answer.kind) and t not in own]
     return sorted(shared, key=lambda t: (weights[t], t), reverse=True)
+
+
+def shown(values: Sequence[Claim], limit: int = MAX_SHOWN_VALUES) -> tuple[list[Claim], int]:
+    """The values an answer shows, each different value once before any repeat, and how many are left out."""
+    firsts = {v.value: v for v in reversed(values)}  # the first claim of each value wins
+    distinct = [v for v in values if firsts[v.value] is v]
+    ordered = distinct + [v for v in values if firsts[v.value] is not v]
+    return ordered[:limit], max(0, len(values) - limit)
 
 
 def elsewhere(thread: str, answer: Claim, others: Iterable[Passage]) -> bool:

@@ -46,7 +46,8 @@ def render_answer(answer: Any) -> str:
         lines.append(f"[{c.n}] {c.title} ({c.doc_id}, {where}chars {c.start}-{c.end}): “{c.quote}”")
     for conflict in getattr(answer, "conflicts", []):
         values = " vs ".join(f"[{v.citation}] {v.value} ({v.doc_id}, chars {v.start}-{v.end})" for v in conflict.values)
-        lines.append(f"! sources disagree ({conflict.thing}): {values}")
+        more = f" and {conflict.more} more" if getattr(conflict, "more", 0) else ""
+        lines.append(f"! sources disagree ({conflict.thing}): {values}{more}")
     return "\n".join(lines).rstrip()
 
 

@@ -19,6 +19,7 @@ def conflict_html(conflict: Conflict) -> str:
         f"<em>{escape(v.title)}</em></li>"
         for v in conflict.values
     )
+    values += f"<li>and {conflict.more} more</li>" if conflict.more else ""
     return f"<p><strong>The sources disagree</strong> ({escape(conflict.thing)}):</p><ul>{values}</ul>"
 
 

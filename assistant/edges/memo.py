@@ -37,6 +37,7 @@ def disagreement(conflict: Conflict, numbers: dict[int, int]) -> str:
     values = "; ".join(
         f"{v.value} [^{numbers[v.citation]}] (*{v.title}*)" for v in conflict.values if v.citation in numbers
     )
+    values += f"; and {conflict.more} more" if conflict.more else ""
     return f"> **The sources disagree** ({conflict.thing}): {values}."
 
 
