@@ -26,7 +26,6 @@ import json
 import math
 import random
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -59,7 +58,11 @@ class Layer(nn.Module):
         self.heads = heads
         self.query, self.key, self.value = (nn.Linear(hidden, hidden) for _ in range(3))
         self.attention_out, self.attention_norm = nn.Linear(hidden, hidden), nn.LayerNorm(hidden, eps=eps)
-        self.inner, self.out, self.out_norm = nn.Linear(hidden, inner), nn.Linear(inner, hidden), nn.LayerNorm(hidden, eps=eps)
+        self.inner, self.out, self.out_norm = (
+            nn.Linear(hidden, inner),
+            nn.Linear(inner, hidden),
+            nn.LayerNorm(hidden, eps=eps),
+        )
 
     def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         b, t, h = x.shape
@@ -244,7 +247,9 @@ def main() -> None:
     model = CrossEncoder(tensors, config, args.layers)
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps = math.ceil(len(train) / args.batch)
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, 1 - s / steps)
+    )
     print(f"before: held-apart rank@1 {rank1(model, tokenizer, held):.3f}", flush=True)
     start = time.perf_counter()
     for step in range(steps):
@@ -273,7 +278,8 @@ def main() -> None:
         "model": f"all-MiniLM-L6-v2, first {args.layers} layers fine-tuned as a cross-encoder (question, sentence)",
         "layers": args.layers, "max_tokens": MAX_TOKENS, "file": OUT.name, "bytes": OUT.stat().st_size,
         "sha256": digest, "seed": args.seed, "questions": len(train), "articles": args.articles,
-        "trained_minutes": round(minutes, 1), "held_apart_rank1": round(ours, 3), "held_apart_cosine_rank1": round(cosine, 3),
+        "trained_minutes": round(minutes, 1), "held_apart_rank1": round(ours, 3),
+        "held_apart_cosine_rank1": round(cosine, 3),
         "data": "SQuAD 2.0 training articles (../shared/data/squad2-train), CC BY-SA 4.0",
         "licence": "weights: Apache-2.0 (all-MiniLM-L6-v2) fine-tuned on CC BY-SA 4.0 data; released CC BY 4.0",
     }  # fmt: skip
