@@ -125,19 +125,21 @@ class Session:
         self.client = Client(url, verbose=False)
         self.http = httpx.Client(base_url=url.rstrip("/") + "/gradio_api", timeout=timeout)
         self.hash = self.client.session_hash or uuid.uuid4().hex
-        self.fn_index, self.trigger = self._submit_event()
+        self.fn_index, self.trigger, self.takes = self._submit_event()
         self.sent: list[str] = []
 
-    def _submit_event(self) -> tuple[int, int]:
+    def _submit_event(self) -> tuple[int, int, int]:
+        """(fn_index, trigger id, how many values it takes) of the chat box's submit event."""
         box = next(c["id"] for c in self.client.config["components"] if c.get("props", {}).get("elem_id") == "question")
         for i, dep in enumerate(self.client.config["dependencies"]):
             if [box, "submit"] in [list(t) for t in dep.get("targets", [])]:
-                return int(dep.get("id", i)), box
+                return int(dep.get("id", i)), box, len(dep.get("inputs", []))
         raise RuntimeError("no submit event on the question box")
 
     def ask_chat_box(self, message: str) -> tuple[str, list[Any]]:
         """Submit `message` in the chat box; the last answer and the whole chat as the server returns it."""
-        body = {"data": [message, TODAY, None], "fn_index": self.fn_index, "trigger_id": self.trigger,
+        data = [message, TODAY, *[None] * (self.takes - 2)]  # the rest is state the page keeps
+        body = {"data": data, "fn_index": self.fn_index, "trigger_id": self.trigger,
                 "session_hash": self.hash, "event_data": None}  # fmt: skip
         self.http.post("/queue/join", json=body).raise_for_status()
         self.sent.append(message)
