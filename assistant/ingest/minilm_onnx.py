@@ -39,8 +39,9 @@ def build_graph(folder: Path | None = None) -> Any:
     return encoder_graph(tensors, config, "all-MiniLM-L6-v2")
 
 
-def load_weights(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """The config and tensors of the BERT model in `folder`; a ValueError for any other architecture."""
+def load_weights(folder: Path, tensors: bool = True) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """The config and (unless not `tensors`) the tensors of the BERT model in `folder`; a ValueError for
+    any other architecture."""
     from safetensors.numpy import load_file
 
     config = json.loads((folder / "config.json").read_text("utf-8"))
@@ -48,7 +49,7 @@ def load_weights(folder: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         raise ValueError(f"{folder}: not a BERT model with absolute positions")
     if config.get("hidden_act") != "gelu":
         raise ValueError(f"{folder}: hidden_act {config.get('hidden_act')!r}, only 'gelu' (erf) is built")
-    return config, load_file(str(folder / "model.safetensors"))
+    return config, load_file(str(folder / "model.safetensors")) if tensors else {}
 
 
 def encoder_graph(tensors: dict[str, np.ndarray], config: dict[str, Any], title: str, head: bool = False) -> Any:
