@@ -61,6 +61,7 @@ CSS = """
 #chat a { pointer-events: none; color: inherit; text-decoration: none; }
 .show-api, .show-api *, #upload .or, #remove-choice input { color: var(--body-text-color) !important; }
 #conversations { max-height: 420px; overflow-y: auto; }
+#conversations-heading, #conversations-heading * { overflow: visible !important; max-height: none !important; }
 """
 # After an answer: scroll the chat so that the newest answer's first line is at its top, below the
 # chat's label (Gradio's autoscroll, off, would show its last line). The delay lets it render first.
