@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,11 +196,23 @@ def _dispute(
         # the rarest word is the thread; a commoner one only where no other document uses the rarer
         if rank == 0 or _elsewhere(index, thread, answer, around):
             # only a sentence with a value of the kind can disagree (detect skips the others)
-            valued = [passage(index, p) for p in around if any(m.label in labels for m in sentences[p].mentions)]
+            valued = [passage(index, p) for p in around if any(m.label in labels for m in sentences[p].mentions)
+                      and disputes.same_subject(weights, thread, (answer.sentence.doc_id, sentences[p].doc_id),
+                                                _uses(index))]  # fmt: skip
             found = disputes.detect(thread, answer, own, valued, index.data.facts)
             if found or _elsewhere(index, thread, answer, around):
                 return found
     return None
+
+
+def _uses(index: Index) -> Callable[[str, str], bool]:
+    """Whether a document uses a stem anywhere (its title and headings included)."""
+    sentences, using = index.data.sentences, index.layout.using
+
+    def uses(stem: str, doc: str) -> bool:
+        return any(sentences[p].doc_id == doc for p in using.get(stem, ()))
+
+    return uses
 
 
 def _elsewhere(index: Index, thread: str, answer: disputes.Claim, around: list[int]) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -151,6 +151,23 @@ def shown(values: Sequence[Claim], limit: int = MAX_SHOWN_VALUES) -> tuple[list[
     distinct = [v for v in values if firsts[v.value] is v]
     ordered = distinct + [v for v in values if firsts[v.value] is not v]
     return ordered[:limit], max(0, len(values) - limit)
+
+
+def same_subject(
+    terms: Mapping[str, float], thread: str, docs: tuple[str, str], uses: Callable[[str, str], bool]
+) -> bool:
+    """Two documents speak of the question's subject: besides the thread they share a question word, or differ in none.
+
+    `uses(term, doc)` tells whether a document uses a term anywhere. A common word ("open") ties a
+    heat plan's cooling centres to a broadband fund's applications only in name; one document's own
+    wording ("private sector" where another says "private money") still shares "reserve".
+    """
+    if docs[0] == docs[1]:
+        return True
+    others = {t: (uses(t, docs[0]), uses(t, docs[1])) for t in terms if t != thread}
+    if all(a == b for a, b in others.values()):
+        return True
+    return any(a and b for a, b in others.values())
 
 
 def elsewhere(thread: str, answer: Claim, others: Iterable[Passage]) -> bool:
