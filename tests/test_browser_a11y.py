@@ -31,16 +31,27 @@ def themed(request: pytest.FixtureRequest, browser: Any, url: str) -> Any:  # no
     context.close()
 
 
-def serious(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page: rule, and the first elements with it."""
+def serious(page: Any, reads: int = 4) -> list[str]:
+    """axe-core's serious and critical violations on the settled page: rule, and the first elements with it.
+
+    Gradio fades a component while an update to it is pending (its text reads #d4d4d4 on white for
+    a moment), so a page is read again, up to `reads` times, half a second apart, until it is clean:
+    a real violation is there on every read.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
-    found = Axe().run(page).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]} {v['nodes'][0].get('failureSummary', '')}"
-        for v in found
-        if v["impact"] in ("serious", "critical")
-    ]
+    for _ in range(reads):
+        found = Axe().run(page).response["violations"]
+        shown = [_line(v) for v in found if v["impact"] in ("serious", "critical")]
+        if not shown:
+            return []
+        page.wait_for_timeout(500)
+    return shown
+
+
+def _line(v: dict[str, Any]) -> str:
+    nodes = v["nodes"]
+    return f"{v['id']} ({v['impact']}): {[n['target'] for n in nodes][:3]} {nodes[0].get('failureSummary', '')}"
 
 
 def test_the_ask_tab_has_no_serious_accessibility_violations(themed: Any) -> None:
