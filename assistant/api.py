@@ -107,7 +107,7 @@ class Assistant:
         lexicon = Lexicon.build(s.text for s in index.data.sentences)
         own = settings.corpus_dir / "aliases.yaml"
         try:
-            aliases = load_aliases([PACKAGED_ALIASES, *([own] if own.is_file() else [])])
+            aliases = load_aliases([PACKAGED_ALIASES, *([own] if own.is_file() else [])], root=settings.corpus_dir)
         except CorpusError as err:  # a broken alias table costs its aliases, not the answers
             log.warning("warning: skipped %s (answering without it; fix it and run `assistant ingest`)", err)
             aliases = load_aliases([PACKAGED_ALIASES])

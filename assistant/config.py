@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The answer rules that can be switched off one by one (assistant/answer/decide.py says what each does).
@@ -76,6 +78,8 @@ def load_settings(**given: object) -> Settings:
 
     try:
         return Settings(**given)  # type: ignore[arg-type]
+    except SettingsError as err:  # a list or set variable that is not JSON: pydantic-settings parses it first
+        raise InputError(_unparsed(str(err))) from None
     except ValidationError as err:
         first = err.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else "?"
@@ -84,3 +88,11 @@ def load_settings(**given: object) -> Settings:
         raise InputError(
             f"ASSISTANT_{name.upper()}={shown}: {first['msg']} (see assistant/config.py for the allowed values)"
         ) from None
+
+
+def _unparsed(message: str) -> str:
+    """One line naming the variable pydantic-settings could not parse as JSON, and its value."""
+    found = re.search(r'field "(\w+)"', message)
+    name = f"ASSISTANT_{found.group(1).upper()}" if found else "an ASSISTANT_* variable"
+    shown = repr(os.environ.get(name, ""))[:60] if found else ""
+    return f"{name}={shown}: not valid JSON: give a JSON list, e.g. '[\"example.org\"]' (see assistant/config.py)"

@@ -70,7 +70,7 @@ def _alternation(words: Mapping[str, str], flags: int) -> re.Pattern[str] | None
     return re.compile(rf"(?<![A-Za-z0-9])(?:{body})(?![A-Za-z0-9])", flags)
 
 
-def _read_table(path: Path) -> object:
+def _read_table(path: Path, root: Path | None) -> object:
     """The parsed YAML of an alias file, or a CorpusError naming the file (and line) and the fix.
 
     A corpus's table goes through the guarded door; the packaged one is ours (and may be hard-linked
@@ -78,7 +78,7 @@ def _read_table(path: Path) -> object:
     """
     if path == PACKAGED_ALIASES:
         return _parsed_table(path, path.read_bytes())
-    return guarded.read(path, partial(_parsed_table, path))
+    return guarded.read(path, partial(_parsed_table, path), root)
 
 
 def _parsed_table(path: Path, data: bytes) -> object:
@@ -96,13 +96,16 @@ def _parsed_table(path: Path, data: bytes) -> object:
         ) from None
 
 
-def load_aliases(paths: list[Path]) -> Aliases:
-    """Merge YAML alias tables (canonical -> list of aliases); missing files are skipped."""
+def load_aliases(paths: list[Path], root: Path | None = None) -> Aliases:
+    """Merge YAML alias tables (canonical -> list of aliases); missing files are skipped.
+
+    With `root` (the corpus), a table that links to a file outside it is refused, as documents are.
+    """
     groups: dict[str, list[str]] = {}
     for path in paths:
         if not path.exists():
             continue
-        data = _read_table(path)
+        data = _read_table(path, root)
         if not isinstance(data, dict):
             raise CorpusError(str(path), "an alias table must map a canonical phrase to aliases")
         for canon, alts in data.items():

@@ -93,7 +93,7 @@ def ingest(
     """Build the index (only if missing or stale, unless --force); bad files are skipped and listed."""
     from assistant.errors import StaleIndexError
     from assistant.ingest.embedding import make_embedder
-    from assistant.ingest.index import build_index, ensure_query_model, load_index, stale_reasons
+    from assistant.ingest.index import ensure_query_model, load_index, stale_reasons
     from assistant.ingest.ownership import check_claimable
 
     def build() -> None:
@@ -112,7 +112,7 @@ def ingest(
             for reason in reasons:
                 typer.echo(f"rebuilding: {reason}", err=True)
             status = "built"
-            path = build_index(settings.corpus_dir, settings.index_dir, settings, embedder, sys.stderr.isatty(), strict)
+            path = _build(settings, embedder, strict)
             status_line = f"index built in {time.perf_counter() - started:.1f} s"
         report = ingest_report(load_index(settings.index_dir), status)
         report["skipped"] += alias_problems(settings.corpus_dir)
@@ -122,6 +122,20 @@ def ingest(
         typer.echo(json.dumps(report, indent=2) if as_json else render_report(report, path, status_line))
 
     run(build)
+
+
+def _build(settings: Any, embedder: Any, strict: bool) -> Any:
+    """build_index, with a full or read-only disk as one IndexError_ line (the live build is left as it was)."""
+    from assistant.errors import IndexError_
+    from assistant.ingest.index import build_index
+
+    try:
+        return build_index(settings.corpus_dir, settings.index_dir, settings, embedder, sys.stderr.isatty(), strict)
+    except OSError as err:
+        raise IndexError_(
+            f"cannot write the index in {settings.index_dir} ({err.strerror or err}):"
+            " free some disk space or pass a writable --index, then run `assistant ingest` again"
+        ) from None
 
 
 def ingest_report(index: Any, status: str) -> dict[str, Any]:
@@ -152,7 +166,7 @@ def alias_problems(corpus_dir: Any) -> list[dict[str, Any]]:
 
     path = corpus_dir / "aliases.yaml"
     try:
-        load_aliases([path] if path.is_file() else [])
+        load_aliases([path] if path.is_file() else [], root=corpus_dir)
     except CorpusError as err:
         return [{"path": err.path, "reason": err.message, "line": err.line}]
     return []

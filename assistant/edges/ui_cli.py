@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import time
 from pathlib import Path
@@ -24,6 +26,7 @@ WatchOpt = Annotated[
 FeedbackOpt = Annotated[
     Path | None, typer.Option("--feedback", help="JSONL file for thumbs up/down (default: feedback/feedback.jsonl)")
 ]
+MAX_WATCH_SECONDS = 86400  # a day; longer intervals would overflow the watcher's sleep long before
 
 
 def check_port(host: str, port: int) -> None:
@@ -36,9 +39,32 @@ def check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as err:
-            raise InputError(
-                f"cannot listen on {host}:{port} ({err.strerror}): pass another --port, e.g. --port {port + 1}"
-            ) from None
+            if err.errno in (errno.EADDRINUSE, errno.EACCES):
+                fix = f"pass another --port, e.g. --port {port + 1}"
+            else:  # not an address of this machine, or not an address at all (socket.gaierror)
+                fix = f"--host {host} is not an address of this machine: pass e.g. --host 127.0.0.1 or 0.0.0.0"
+            raise InputError(f"cannot listen on {host}:{port} ({err.strerror or err}): {fix}") from None
+
+
+def check_options(watch: float, feedback: Path | None) -> None:
+    """An InputError (one line) for a --watch or --feedback the server could not use, before it starts."""
+    from assistant.errors import InputError
+
+    if not (math.isfinite(watch) and 0 <= watch <= MAX_WATCH_SECONDS):
+        raise InputError(
+            f"--watch {watch}: give the seconds between corpus checks, 0 to {MAX_WATCH_SECONDS} (0: never)"
+        )
+    if feedback is not None and (feedback.is_dir() or (feedback.parent.exists() and not feedback.parent.is_dir())):
+        raise InputError(f"--feedback {feedback} is not a file path: name a file, e.g. --feedback feedback.jsonl")
+
+
+def exposure_warning(host: str, login: object) -> str | None:
+    """The warning for a server reachable from other machines without a login."""
+    if login or host in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return (
+        f"warning: --host {host} without --auth: anyone who can reach this machine can use the UI; add --auth user:pass"
+    )
 
 
 def serve_command(
@@ -64,7 +90,10 @@ def serve_command(
 
         login = ui.parse_auth(auth if auth is not None else os.environ.get("ASSISTANT_AUTH"))
         settings = settings_for(corpus, index)
+        check_options(watch, feedback)
         check_port(host, port)
+        if warning := exposure_warning(host, login):
+            typer.echo(warning, err=True)
         # ui.launch, step by step, so that gradio's own banner gives way to one line once it answers
         bot = Assistant.load(settings, rebuild=True, progress=True)
         if watch > 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,7 +85,9 @@ def input_files(root: Path) -> list[Path]:
     found += list((root / "facts").glob("*.yaml")) + list((root / "facts").glob("*.yml"))
     if (root / "aliases.yaml").is_file():
         found.append(root / "aliases.yaml")
-    return sorted(p for p in found if p.is_file() and not _ignored(p) and _hashable(p))
+    # folders, FIFOs and broken links named like documents count too: they are skipped by name when read,
+    # and adding one must show as a change, or it would never be reported
+    return sorted(p for p in found if not _ignored(p) and _hashable(p))
 
 
 def hash_inputs(root: Path) -> dict[str, str]:
@@ -95,6 +98,8 @@ def hash_inputs(root: Path) -> dict[str, str]:
 def _digest(path: Path) -> str:
     """The file's SHA-256, or why it has none (it is skipped when read, and a change still shows)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO is never opened: reading it would wait forever
+            return "not a regular file"
         return sha256(path.read_bytes())
     except OSError as err:
         return f"unreadable: {type(err).__name__}"

@@ -127,6 +127,14 @@ def _copy_model(source: Path, target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _check_models_folder(models: Path) -> None:
+    """The exported model lives in <index>/models/: a file of that name is refused with one line."""
+    from assistant.errors import IndexError_
+
+    if models.exists() and not models.is_dir():
+        raise IndexError_(f"{models} is a file, not the index's model folder: move it away and run it again")
+
+
 def make_embedder(
     name: str, index_dir: Path | None = None, rebuild: bool = True, checksums: bool = True, force: bool = False
 ) -> Embedder:
@@ -140,6 +148,8 @@ def make_embedder(
     """
     if name == "fake":
         return HashEmbedder()
+    if index_dir is not None:
+        _check_models_folder(index_dir / "models")
     if index_dir is None or force:
         return MiniLM(index_dir, force_export=force)
     from assistant.errors import StaleIndexError

@@ -282,7 +282,9 @@ def _check_index_folder(index_dir: Path) -> None:
         raise IndexError_(f"{index_dir} is a file, not an index folder: move it away or pass another --index")
     current = index_dir / "CURRENT"
     if (current.exists() or current.is_symlink()) and (current.is_symlink() or not current.is_file()):
-        raise IndexError_(f"{current} is not the index's pointer file (a folder or a link): move it away and rebuild")
+        raise IndexError_(
+            f"{current} is not the index's pointer file (a folder, FIFO or link): move it away and rebuild"
+        )
 
 
 @contextlib.contextmanager

@@ -6,6 +6,8 @@ Shared by the index builder and loader (assistant.ingest.index) and by increment
 from __future__ import annotations
 
 import json
+import os
+import stat
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -72,11 +74,23 @@ def corrupt_files(build: Path, manifest: dict[str, Any]) -> list[str]:
 
 def live_build(index_dir: Path) -> Path | None:
     try:
-        name = (index_dir / "CURRENT").read_text("utf-8").strip()
-    except (OSError, ValueError):  # missing, a folder, unreadable or not UTF-8: no live build
+        name = read_regular(index_dir / "CURRENT").decode("utf-8").strip()
+    except (OSError, ValueError):  # missing, a folder, a FIFO, unreadable or not UTF-8: no live build
         return None
     build = index_dir / name
     return build if name.startswith("build-") and build.is_dir() else None
+
+
+def read_regular(path: Path, limit: int = 4096) -> bytes:
+    """The first `limit` bytes of a regular file; OSError for anything else (a FIFO is opened without
+    waiting for a writer, and never read, so it cannot hang the caller)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return os.read(fd, limit)
+    finally:
+        os.close(fd)
 
 
 def package_version(package: str) -> str | None:
