@@ -108,6 +108,28 @@ def test_a_look_alike_is_not_a_disagreement_even_when_a_word_ties_them(
     assert disputes.detect(thread, answer, own, [rival], bot.index.data.facts) is None
 
 
+# (question about one document, the value it gives, the value of an unrelated document that shares a common word)
+UNRELATED = [
+    ("When will the cooling centres open?", "June 1, 2026", "July 20, 2026"),
+    ("When do applications open for the broadband fund?", "July 20, 2026", "June 1, 2026"),
+    ("When will the heat plan be reviewed?", "October 15, 2026", "December 1, 2026"),
+    ("How much has the council set aside for the heat programme?", "$4 million", "$250 million"),
+    ("How much has the government set aside for the broadband programme?", "$250 million", "$4 million"),
+    ("How many homes will the heat volunteers visit?", "2,000", "12,000"),
+    ("Who signed the heat plan?", "Marsh", "Okafor"),
+]
+
+
+@pytest.mark.parametrize(("question", "value", "unrelated"), UNRELATED, ids=[r[0] for r in UNRELATED])
+def test_a_value_of_an_unrelated_document_that_shares_only_a_common_word_is_no_disagreement(
+    bot: Assistant, question: str, value: str, unrelated: str
+) -> None:
+    answer = bot.ask(question)
+    direct = answer.text.split("\n")[0]  # the fake embedder may add the other sentence as support below
+    assert value in direct and unrelated not in direct
+    assert answer.conflicts == []
+
+
 def test_every_value_quotes_its_document_exactly(bot: Assistant) -> None:
     for _, piece, value, other, rival in PLANTED:
         for text, shown in ((piece, value), (other, rival)):

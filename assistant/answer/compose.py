@@ -199,6 +199,7 @@ def _dispute(
             valued = [passage(index, p) for p in around if any(m.label in labels for m in sentences[p].mentions)
                       and disputes.same_subject(weights, thread, (answer.sentence.doc_id, sentences[p].doc_id),
                                                 _uses(index))]  # fmt: skip
+            valued = [v for v in valued if disputes.names_alike(weights, thread, answer, v)]
             found = disputes.detect(thread, answer, own, valued, index.data.facts)
             if found or _elsewhere(index, thread, answer, around):
                 return found

@@ -170,6 +170,23 @@ def same_subject(
     return any(a and b for a, b in others.values())
 
 
+def names_alike(terms: Mapping[str, float], thread: str, answer: Claim, other: Passage) -> bool:
+    """The other passage uses the question words that name what the answer's value belongs to.
+
+    Those are the head of the noun phrase that opens the answer's sentence ("The council has set
+    aside $4 million" -> council, not the government's $250 million) and, for an actor, every
+    question word of its sentence (who signed the heat plan, not the marina lease).
+    """
+    s = answer.sentence
+    if answer.kind == "actor":
+        words = set(stems(s.text))
+    else:
+        opening = min((m for m in s.mentions if m.label == "NP" and m.end <= answer.start), key=lambda m: m.start,
+                      default=None)  # fmt: skip
+        words = set(stems(opening.head)) if opening is not None and opening.head else set()
+    return all(other.uses(t, answer.kind) for t in words & terms.keys() if t != thread)
+
+
 def elsewhere(thread: str, answer: Claim, others: Iterable[Passage]) -> bool:
     """Whether a passage of another document than the answer's speaks of `thread`."""
     return any(o.sentence.doc_id != answer.sentence.doc_id and o.uses(thread, answer.kind) for o in others)
