@@ -240,7 +240,7 @@ class CalcInput(Record):
 
 
 class Calculation(Record):
-    expression: str
+    expression: str  # "" for a look-up of one stated value: no working to show
     result: str
     inputs: list[CalcInput]
 

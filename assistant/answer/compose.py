@@ -317,10 +317,13 @@ def compose_calculation(
     conflicts = _calculation_conflicts(outcome.rivals, index, book)
     markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
     headline = f"{outcome.headline.rstrip('.')} {markers}.".replace(" .", ".") if markers else outcome.headline
-    text = render(prompts, "calculation", headline=headline, expression=outcome.expression, inputs=inputs)
+    stated = _stated(outcome)
+    # a look-up of one stated value is an answer with its citation, not a calculation of itself
+    working = "" if stated else outcome.expression
+    text = headline if stated else render(prompts, "calculation", headline=headline, expression=working, inputs=inputs)
     text += "".join("\n\n" + disagreement_line(prompts, c) for c in conflicts)
     calculation = Calculation(
-        expression=outcome.expression,
+        expression=working,
         result=outcome.result,
         inputs=[
             CalcInput(fact_id=u.fact.id, label=u.label, value=u.value, citation=n)
@@ -328,6 +331,14 @@ def compose_calculation(
         ],
     )
     return Answer(question=question, text=text, citations=book.citations, calculation=calculation, conflicts=conflicts)
+
+
+def _stated(outcome: Computed) -> bool:
+    """A look-up: the only input is the result itself ("the amount: $640 million"), with no arithmetic."""
+    if len(outcome.uses) != 1:
+        return False
+    use = outcome.uses[0]
+    return outcome.result == use.value and outcome.expression == f"{use.label}: {use.value}"
 
 
 def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: CitationBook) -> list[Conflict]:

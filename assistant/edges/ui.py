@@ -264,7 +264,7 @@ def passage_html(doc_text: str, title: str, c: Citation) -> str:
 
 def working_html(answer: Answer) -> str:
     calc = answer.calculation
-    if calc is None:
+    if calc is None or not calc.expression:  # a look-up of one stated value has no working
         return ""
     items = "".join(f"<li>{esc(i.label)}: {esc(i.value)} [{i.citation}]</li>" for i in calc.inputs)
     return (
