@@ -20,7 +20,12 @@ CASES = [
     ("The total is $840 million.", "$640 million + $200 million = $840 million", "$840 million", [AMOUNT, OTHER],
      False),
     ("The rest is $440 million.", "$640 million − $200 million = $440 million", "$440 million", [AMOUNT], False),
-    ("80% of it.", "the amount: $640 million", "$512 million", [AMOUNT], False),
+    ("80% of it.", "the amount: $640 million; 80% × $640 million = $512 million", "$512 million", [AMOUNT], False),
+    ("It comes to $640 million.", "$640 million = $640 million", "$640 million", [AMOUNT], True),
+    ("By each source.", "by a: the amount: $640 million; by b: the grant: $200 million", "$640 million or $200 million",
+     [AMOUNT, OTHER], True),
+    ("By each source.", "by a: $640 million + $200 million = $840 million; by b: $200 million = $200 million",
+     "$840 million or $200 million", [AMOUNT, OTHER], False),
 ]  # fmt: skip
 
 

@@ -34,6 +34,8 @@ from assistant.records import (
 from assistant.retrieve.question import PEOPLE, answer_type
 
 log = logging.getLogger(__name__)
+_BY_SOURCE = re.compile(r"^by [^:;]+: ")  # calculate.sources: one source's steps when the sources disagree
+_RESTATED = re.compile(r"(?P<value>[^=]+) = (?P=value)")  # a total of one amount
 # A short answer is a mention at most this many characters from a question word in the sentence.
 FOCUS_REACH = 200
 _CALENDAR = re.compile(
@@ -334,11 +336,13 @@ def compose_calculation(
 
 
 def _stated(outcome: Computed) -> bool:
-    """A look-up: the only input is the result itself ("the amount: $640 million"), with no arithmetic."""
-    if len(outcome.uses) != 1:
-        return False
-    use = outcome.uses[0]
-    return outcome.result == use.value and outcome.expression == f"{use.label}: {use.value}"
+    """A look-up: each step only restates an input ("the amount: $640 million", "$2 billion = $2 billion").
+
+    Each source's steps count alike when the sources disagree ("by doc: the amount: $2 billion; by ...").
+    """
+    lookups = {f"{u.label}: {u.value}" for u in outcome.uses}
+    steps = [_BY_SOURCE.sub("", step) for step in outcome.expression.split("; ")]
+    return all(step in lookups or _RESTATED.fullmatch(step) for step in steps)
 
 
 def _calculation_conflicts(rivals: Sequence[FactUse], index: Index, book: CitationBook) -> list[Conflict]:
