@@ -412,11 +412,13 @@ def fields_ok(path: Path) -> bool:
 
 
 # Issue 20's failures as table-driven tests, each a probe: damaged Word files and budgets (guarded door), the
-# user's index folder, the web edge in-process, and the cap on conflict citations.
+# user's index folder, the web edge in-process, the cap on conflict citations, and the other failures
+# (a FIFO as CURRENT, a full disk, bad settings and serve options, odd corpus entries, ...).
 ISSUE_20_TABLE = [
     "tests/test_guarded.py",
     "tests/test_ownership.py",
     "tests/test_web_limits.py",
+    "tests/test_other_failures.py",
     "tests/test_conflicts.py::test_an_answer_shows_at_most_five_values_of_one_disagreement",
     "tests/test_conflicts.py::test_a_disagreement_among_many_near_copies_cites_five_values_and_counts_the_rest",
 ]

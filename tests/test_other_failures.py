@@ -234,7 +234,7 @@ def test_an_alias_table_linked_outside_the_corpus_is_refused_like_documents(
     assert invoke(built, "ingest", "--strict").exit_code == 2
 
 
-@pytest.mark.parametrize("how", ["--force", "after an edit"])
+@pytest.mark.parametrize("how", ["--force", "after an edit", "up to date"])
 def test_a_clean_ingest_removes_exports_killed_halfway(built: Settings, how: str) -> None:
     killed = built.index_dir / "models" / ".export-killed"
     killed.mkdir(parents=True)

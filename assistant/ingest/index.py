@@ -485,7 +485,12 @@ def _read_corpus_json(path: Path) -> Segmented:
 
 
 def ensure_query_model(index_dir: Path, embedder: Embedder) -> None:
-    """Export the ONNX query model for an index built before it existed (real model only)."""
+    """Export the ONNX query model for an index built before it existed (real model only); an up-to-date
+    `ingest` also clears stale exports killed halfway, as a build does."""
+    from assistant.ingest.onnx_embedding import remove_leftovers
+
+    if (index_dir / "models").is_dir() and not (index_dir / "models").is_symlink():
+        remove_leftovers(index_dir / "models")
     export = getattr(embedder, "export_onnx", None)
     if export is None:
         return
