@@ -34,6 +34,7 @@ from assistant.answer.compose import (
     is_heading,
     states_date,
 )
+from assistant.answer.table_math import row_difference
 from assistant.calculate.understanding import Query
 from assistant.config import Rule
 from assistant.ingest.index import Index
@@ -97,8 +98,10 @@ class Decider:
     def decide(self, asked: Asked, scored: list[Scored]) -> Answer:
         """The answer to `asked` from its ranked candidates (best first)."""
         query = asked.query
-        if self.policy.on("table_cells") and (cells := answer_from_cells(query.text, self.index)) is not None:
-            return cells
+        if self.policy.on("table_cells"):
+            cells = row_difference(query.text, self.index, self.prompts) or answer_from_cells(query.text, self.index)
+            if cells is not None:
+                return cells
         looked_up = self._calculated(query, asked.today) if query.intent in LOOKUPS else None
         scored = with_fact_focus(scored, looked_up)
         extractive = self._extractive(asked.text, scored, asked.weights)

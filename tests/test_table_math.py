@@ -1,0 +1,68 @@
+"""Arithmetic over table cells: the difference between two rows the question names, each input a cited cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from assistant.answer.table_math import row_difference
+from assistant.ingest.corpus import read_document
+from assistant.records import Document
+
+SUITE = Path(__file__).resolve().parents[1] / "evals" / "corpora" / "tables" / "docs"
+PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+
+
+@pytest.fixture(scope="module")
+def index() -> SimpleNamespace:
+    documents: list[Document] = [read_document(p) for p in sorted(SUITE.iterdir()) if not p.name.endswith(".meta.yaml")]
+    by_id = {d.doc_id: d for d in documents}
+    return SimpleNamespace(data=SimpleNamespace(documents=documents), document=by_id.__getitem__)
+
+
+# (question -> the headline's start, the working)
+DIFFERENCES = [
+    ("How much more does Coastal South get than Western Plains in 2026?",
+     "Coastal South has $56M more than Western Plains", "$232M − $176M = $56M"),
+    ("How much less does Eastern Valleys get than Northern Highlands in 2027?",
+     "Eastern Valleys has $55M less than Northern Highlands", "$125M − $180M = −$55M"),
+    ("How much more is budgeted for tree planting than cooling centres in 2027?",
+     "Tree planting has $2.6M more than Cooling centres", "$6.0M − $3.4M = $2.6M"),
+    ("What is the difference between the Central Library and Eastside Branch visits in 2025?",
+     "Central Library has 315,500 more than Eastside Branch", "412,000 − 96,500 = 315,500"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "headline", "working"), DIFFERENCES, ids=[d[0] for d in DIFFERENCES])
+def test_the_difference_between_two_named_rows_is_worked_from_their_cells(
+    index: SimpleNamespace, question: str, headline: str, working: str
+) -> None:
+    answer = row_difference(question, index, PROMPTS)  # type: ignore[arg-type]
+    assert answer is not None and answer.text.startswith(headline), answer
+    assert answer.calculation is not None and answer.calculation.expression == working
+
+
+def test_each_input_is_cited_to_its_cell_with_row_column_and_page(index: SimpleNamespace) -> None:
+    answer = row_difference("How much more does Coastal South get than Western Plains in 2026?", index, PROMPTS)  # type: ignore[arg-type]
+    assert answer is not None
+    for c in answer.citations:
+        assert index.document(c.doc_id).text[c.start : c.end] == c.quote
+    assert [c.location for c in answer.citations] == [
+        "Table 1, row “Coastal South”, column “Allocation (2026)”, p. 2",  # the table runs over a page break
+        "Table 1, row “Western Plains”, column “Allocation (2026)”, p. 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much funding does the Northern Highlands region get?",  # no comparison asked
+        "How much more does Coastal South get than Southern Coast in 2026?",  # one row only: no neighbour's value
+        "How much more does Coastal South get than Western Plains?",  # two years each: which column is unsaid
+        "How much more is the status of the bike lane network than light rail signalling?",  # words, not numbers
+    ],
+)
+def test_a_question_that_is_not_a_difference_of_two_cells_gets_none(index: SimpleNamespace, question: str) -> None:
+    assert row_difference(question, index, PROMPTS) is None  # type: ignore[arg-type]
