@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.answer.table_math import row_difference
+from assistant.answer.table_math import column_total, row_difference, row_share
 from assistant.ingest.corpus import read_document
 from assistant.records import Document
 
@@ -66,3 +66,42 @@ def test_each_input_is_cited_to_its_cell_with_row_column_and_page(index: SimpleN
 )
 def test_a_question_that_is_not_a_difference_of_two_cells_gets_none(index: SimpleNamespace, question: str) -> None:
     assert row_difference(question, index, PROMPTS) is None  # type: ignore[arg-type]
+
+
+# (question -> the answer's start, the working or None for a stated cell)
+TOTALS_AND_SHARES = [
+    ("What is the total transit capital budget for 2027?", "The Budget (2027) column adds up to $126M over its 4 rows",
+     "$71M + $22M + $24M + $9M = $126M"),
+    ("What is the total number of visits to the library branches in 2025?",
+     "The Visits (2025) column adds up to 633,500", "412,000 + 96,500 + 73,800 + 51,200 = 633,500"),
+    ("What is the total heat resilience budget for 2028?", "**$11.6M** — Total, 2028 [1]", None),  # stated row
+    ("What share of the 2027 heat budget goes to cooling centres?", "Cooling centres is 30.6% of the stated Total",
+     "$3.4M ÷ $11.1M = 30.6%"),
+    ("What percentage of the 2026 transit capital budget goes to the bike lane network?",
+     "Bike lane network is 5.5% of the sum of its 4 rows", "$7M ÷ ($64M + $38M + $19M + $7M) = 5.5%"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "start", "working"), TOTALS_AND_SHARES, ids=[t[0] for t in TOTALS_AND_SHARES])
+def test_a_total_or_share_is_worked_from_cited_cells_and_a_stated_total_is_preferred(
+    index: SimpleNamespace, question: str, start: str, working: str | None
+) -> None:
+    answer = row_share(question, index, PROMPTS) or column_total(question, index, PROMPTS)  # type: ignore[arg-type]
+    assert answer is not None and answer.text.startswith(start), answer
+    assert (answer.calculation.expression if answer.calculation else None) == working
+    assert all(c.location and "row “" in c.location and "column “" in c.location for c in answer.citations)
+
+
+def test_a_stated_total_that_its_rows_do_not_add_up_to_is_shown_with_their_sum(tmp_path: Path) -> None:
+    text = "# Parks budget\n\n| Item | Budget (2026) |\n|---|---:|\n| Trees | $5M |\n| Paths | $3M |\n| Total | $9M |\n"
+    (tmp_path / "parks.md").write_text(text, "utf-8")
+    doc = read_document(tmp_path / "parks.md")
+    index = SimpleNamespace(data=SimpleNamespace(documents=[doc]), document={doc.doc_id: doc}.__getitem__)
+    answer = column_total("What is the total parks budget for 2026?", index, PROMPTS)  # type: ignore[arg-type]
+    assert answer is not None and answer.text.startswith(
+        "The stated Total for Budget (2026) is $9M [1]; its rows add up to $8M [2][3]"
+    )
+
+
+def test_a_total_of_a_table_the_question_does_not_name_is_left_to_the_cells(index: SimpleNamespace) -> None:
+    assert column_total("What is the total budget?", index, PROMPTS) is None  # type: ignore[arg-type]

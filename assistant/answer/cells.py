@@ -133,6 +133,17 @@ def _columns(values: list[TableCell], asked: _Asked) -> dict[str, float]:
     return {h: 0.5 for h in headers if asked.kinds}
 
 
+def asked_columns(question: str, cells: list[TableCell]) -> dict[str, float]:
+    """The columns of one table that the question asks for, scored as `match_cells` scores them."""
+    asked = _Asked(stems(question), set(_YEAR.findall(question)), _asked_kinds(question))
+    return _columns([c for c in cells if c.value != c.row], asked)
+
+
+def table_named(question: str, doc: Document, cells: list[TableCell]) -> float:
+    """The share of the question's words that the document's title and the table's caption contain."""
+    return _share(stems(question), stems(f"{doc.title} {_caption(doc, cells[0])}"))
+
+
 def _caption(doc: Document, first: TableCell) -> str:
     """The text just before a table's first body row: its header and, usually, its caption."""
     return doc.text[max(0, first.row_start - 300) : first.row_start]

@@ -34,7 +34,7 @@ from assistant.answer.compose import (
     is_heading,
     states_date,
 )
-from assistant.answer.table_math import row_difference
+from assistant.answer.table_math import column_total, row_difference, row_share
 from assistant.calculate.understanding import Query
 from assistant.config import Rule
 from assistant.ingest.index import Index
@@ -99,7 +99,8 @@ class Decider:
         """The answer to `asked` from its ranked candidates (best first)."""
         query = asked.query
         if self.policy.on("table_cells"):
-            cells = row_difference(query.text, self.index, self.prompts) or answer_from_cells(query.text, self.index)
+            worked = (f(query.text, self.index, self.prompts) for f in (row_difference, row_share, column_total))
+            cells = next((a for a in worked if a is not None), None) or answer_from_cells(query.text, self.index)
             if cells is not None:
                 return cells
         looked_up = self._calculated(query, asked.today) if query.intent in LOOKUPS else None

@@ -1,23 +1,31 @@
-"""Arithmetic over table cells: how much more one row has than another, each input a cited cell.
+"""Arithmetic over table cells: differences, totals and shares, each input a cited cell.
 
-The cells are the ones `cells.match_cells` finds for the question: exactly two, in two rows of one
-table and one column ("How much more does Coastal South get than Western Plains in 2026?"). Their
-values must be numbers of one kind ("$232M", "$176M"); anything else is left to the cell answer.
+A difference takes the two cells `cells.match_cells` finds for the question, in two rows of one
+table and one column ("How much more does Coastal South get than Western Plains in 2026?"). A
+total adds up the column the question asks for in the table it names, unless a row states the
+total: a stated total row is a cell like any other, and `match_cells` answers with it. A share is
+a named row's cell over the stated total row, else over the column's sum. Values must be numbers
+of one unit ("$232M", "$176M"); anything else is left to the cell answer.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 
-from assistant.answer.cells import CellMatch, cell_location, match_cells
+from assistant.answer.cells import CellMatch, asked_columns, cell_location, match_cells, table_named
 from assistant.answer.prompts import render
 from assistant.calculate.arithmetic import plain
 from assistant.ingest.index import Index
-from assistant.records import Answer, CalcInput, Calculation, Citation
+from assistant.records import Answer, CalcInput, Calculation, Citation, TableCell
 
 _DIFFERENCE = re.compile(r"\bhow much (?:more|less)\b|\bdifference\b|\b(?:more|less|fewer) than\b", re.I)
+_TOTAL = re.compile(r"\btotal\b|\baltogether\b|\bcombined\b|\bin all\b", re.I)
+_SHARE = re.compile(r"\bshare\b|\bwhat percent(?:age)?\b|\bproportion\b|\bwhat fraction\b", re.I)
+_TOTAL_ROW = re.compile(r"^\s*(?:grand\s+)?total\b", re.I)
+TABLE_NAMED = 0.5  # of the question's words the table's title and caption must contain for a computed total
 _NUMBER = re.compile(r"(?P<pre>[$€£]?)(?P<num>\d[\d,]*(?:\.\d+)?)(?P<post>[MBK%]?)", re.I)
 
 
@@ -42,6 +50,103 @@ def row_difference(question: str, index: Index, prompts: Path) -> Answer | None:
     listed = "\n".join(f"- {i.label}: {i.value} [{i.citation}]" for i in inputs)
     text = render(prompts, "calculation", headline=headline, expression=expression, inputs=listed)
     calculation = Calculation(expression=expression, result=shown, inputs=inputs)
+    return Answer(question=question, text=text, citations=citations, calculation=calculation)
+
+
+def column_total(question: str, index: Index, prompts: Path) -> Answer | None:
+    """The total of the column the question asks for, in the one table it names: its stated total row, else the sum."""
+    if not _TOTAL.search(question) or _SHARE.search(question):
+        return None
+    column = _asked_column(question, index)
+    if column is None:
+        return None  # no table named clearly enough: the cell answer decides
+    doc_id, name, cells = column
+    stated = [c for c in cells if _TOTAL_ROW.match(c.row)]
+    rows = [c for c in cells if not _TOTAL_ROW.match(c.row)]
+    unit, grouped = _number(cells[0].value)[1], any("," in c.value for c in cells)
+    total = sum((_number(c.value)[0] for c in rows), Decimal(0))
+    shown = _write(total, unit, grouped)
+    expression = " + ".join(c.value for c in rows) + f" = {shown}"
+    if stated and _number(stated[0].value)[0] == total:  # a stated total is preferred to a computed one
+        cell = stated[0]
+        citation = _cite(1, CellMatch(doc_id, cell, 0.0), index)
+        return Answer(question=question, text=f"**{cell.value}** — {cell.row}, {cell.column} [1]", citations=[citation])
+    matches = [CellMatch(doc_id, c, 0.0) for c in stated[:1] + rows]
+    markers = "".join(f"[{n}]" for n in range(len(stated[:1]) + 1, len(matches) + 1))
+    headline = f"The {name} column adds up to {shown} over its {len(rows)} rows {markers}."
+    if stated:  # they differ: both are shown
+        headline = (
+            f"The stated {stated[0].row} for {name} is {stated[0].value} [1]; its rows add up to {shown} {markers}."
+        )
+    return _calculated(question, index, prompts, matches, headline, expression, stated[0].value if stated else shown)
+
+
+def row_share(question: str, index: Index, prompts: Path) -> Answer | None:
+    """A named row's share of its column: over the stated total row, else over the column's sum."""
+    if not _SHARE.search(question):
+        return None
+    # "what share" asks for a percent; the cells it divides are amounts
+    found = [m for m in match_cells(_SHARE.sub("how much", question), index.data.documents)
+             if not _TOTAL_ROW.match(m.cell.row)]  # fmt: skip
+    if len(found) != 1 or not _NUMBER.fullmatch(found[0].cell.value.strip()):
+        return None
+    part = found[0]
+    rows = [c for c in _table(index, part) if c.column == part.cell.column and c.value != c.row]
+    stated = [c for c in rows if _TOTAL_ROW.match(c.row)]
+    whole = stated[:1] or rows
+    if (
+        not all(_NUMBER.fullmatch(c.value.strip()) for c in whole)
+        or len({_number(c.value)[1] for c in [part.cell, *whole]}) != 1
+    ):
+        return None
+    amount = sum((_number(c.value)[0] for c in whole), Decimal(0))
+    if amount == 0:
+        return None
+    share = f"{plain(round(_number(part.cell.value)[0] * 100 / amount, 1))}%"
+    of = f"the stated {whole[0].row} ({whole[0].value})" if stated else f"the sum of its {len(whole)} rows"
+    matches = [part] + [CellMatch(part.doc_id, c, 0.0) for c in whole if c != part.cell]
+    markers = "".join(f"[{n}]" for n in range(1, len(matches) + 1))
+    headline = f"{part.cell.row} is {share} of {of}, {part.cell.column} {markers}."
+    denominator = whole[0].value if stated else "(" + " + ".join(c.value for c in whole) + ")"
+    expression = f"{part.cell.value} ÷ {denominator} = {share}"
+    return _calculated(question, index, prompts, matches, headline, expression, share)
+
+
+def _asked_column(question: str, index: Index) -> tuple[str, str, list[TableCell]] | None:
+    """The one table the question names best and the one numeric column of it that it asks for, with its cells."""
+    found = []
+    for doc in index.data.documents:
+        for _, group in groupby(doc.cells, key=lambda c: c.table):
+            cells = list(group)
+            named = table_named(question, doc, cells)
+            columns = asked_columns(question, cells)
+            if named >= TABLE_NAMED and len(columns) == 1:
+                (column,) = columns
+                values = [c for c in cells if c.column == column and c.value != c.row]
+                if values and all(_NUMBER.fullmatch(c.value.strip()) for c in values):
+                    found.append((named, doc.doc_id, column, values))
+    found.sort(key=lambda f: f[0], reverse=True)
+    if not found or (len(found) > 1 and found[1][0] == found[0][0]):
+        return None
+    if len({_number(c.value)[1] for c in found[0][3]}) != 1:
+        return None
+    return found[0][1], found[0][2], found[0][3]
+
+
+def _table(index: Index, match: CellMatch) -> list[TableCell]:
+    return [c for c in index.document(match.doc_id).cells if c.table == match.cell.table]
+
+
+def _calculated(
+    question: str, index: Index, prompts: Path, matches: list[CellMatch], headline: str, expression: str, result: str
+) -> Answer:
+    """The answer for a calculation over cells: headline, working, and each cell cited with its row and column."""
+    citations = [_cite(n, m, index) for n, m in enumerate(matches, 1)]
+    inputs = [CalcInput(fact_id=f"{m.doc_id}:cell:{m.cell.start}", label=f"{m.cell.row}, {m.cell.column}",
+                        value=m.cell.value, citation=n) for n, m in enumerate(matches, 1)]  # fmt: skip
+    listed = "\n".join(f"- {i.label}: {i.value} [{i.citation}]" for i in inputs)
+    text = render(prompts, "calculation", headline=headline, expression=expression, inputs=listed)
+    calculation = Calculation(expression=expression, result=result, inputs=inputs)
     return Answer(question=question, text=text, citations=citations, calculation=calculation)
 
 
