@@ -30,10 +30,14 @@ def invoke(settings: Settings, *args: str, env: dict[str, str] | None = None):  
         return runner.invoke(app, [*args, *where], env={"ASSISTANT_EMBEDDER": "fake", **(env or {})})
 
 
+class Hung(BaseException):
+    """Raised by the alarm: a BaseException, so that no `except OSError` or `except Exception` swallows it."""
+
+
 @contextlib.contextmanager
 def _deadline(seconds: int) -> Iterator[None]:
     def hung(signum: int, frame: object) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
+        raise Hung(f"still running after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, hung)
     signal.alarm(seconds)
