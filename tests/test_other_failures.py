@@ -161,6 +161,17 @@ def test_serving_on_every_address_without_a_login_warns_in_one_line(
     assert one_line(with_login.output) == "error: stopped before loading"
 
 
+@pytest.mark.parametrize(
+    ("host", "login", "warned"),
+    [("0.0.0.0", None, True), ("::", None, True), ("192.168.1.5", None, True), ("0.0.0.0", ("me", "pw"), False)]
+    + [("127.0.0.1", None, False), ("127.0.0.2", None, False), ("::1", None, False), ("localhost", None, False)],
+)
+def test_only_a_server_others_can_reach_without_a_login_is_warned_about(host: str, login: object, warned: bool) -> None:
+    from assistant.edges.ui_cli import exposure_warning
+
+    assert (exposure_warning(host, login) is not None) == warned
+
+
 def test_a_deadline_past_the_calendar_is_answered_without_a_traceback_on_any_stream(
     fake_settings: Settings, capfd: pytest.CaptureFixture[str]
 ) -> None:

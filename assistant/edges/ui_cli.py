@@ -60,7 +60,13 @@ def check_options(watch: float, feedback: Path | None) -> None:
 
 def exposure_warning(host: str, login: object) -> str | None:
     """The warning for a server reachable from other machines without a login."""
-    if login or host in ("127.0.0.1", "localhost", "::1"):
+    import ipaddress
+
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name
+        loopback = host == "localhost"
+    if login or loopback:
         return None
     return (
         f"warning: --host {host} without --auth: anyone who can reach this machine can use the UI; add --auth user:pass"
