@@ -164,7 +164,12 @@ def test_question_follow_up_memo_and_screenshot(page: Any, tmp_path: Path) -> No
     assert "*As of 2026-03-01.*" in memo
 
     page.locator("#copy-memo").click()
-    copied = page.evaluate("navigator.clipboard.readText()")
+    copied = ""
+    for _ in range(40):  # the copy is asynchronous: read until it has landed (a slow machine takes a moment)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        if copied:
+            break
+        page.wait_for_timeout(250)
     assert copied.startswith("**Question:** How many nations attended it?") and "[^1]: “Representatives" in copied
 
     page.screenshot(path=str(tmp_path / "ui.png"), full_page=True)
