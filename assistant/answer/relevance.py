@@ -86,7 +86,8 @@ def load_relevance(weights: Path = WEIGHTS, card_path: Path = CARD, cache: Path 
     options.intra_op_num_threads = 2
     session = ort.InferenceSession(_graph(weights, meta, cache), options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=int(meta["max_tokens"]), strategy="only_second")
+    # longest_first: a question longer than max_tokens alone is cut too (only_second would raise on it)
+    tokenizer.enable_truncation(max_length=int(meta["max_tokens"]), strategy="longest_first")
     tokenizer.no_padding()
     return Relevance(session, tokenizer)
 
