@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     rules_off: frozenset[Rule] = frozenset()
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     embedder: Literal["minilm", "fake"] = "minilm"
-    # --- the web server's limits (assistant/edges/web_limits.py, assistant/edges/ui.py) ---
+    # --- the web server's limits (assistant/web/limits.py, assistant/web/app.py) ---
     # Largest request body; bigger ones get 413 before anything parses them.
     max_request_bytes: int = Field(default=256 * 1024, ge=1024)
     # Largest upload through /gradio_api/upload (the document upload), and the file types it takes;
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     trusted_proxies: tuple[str, ...] = ()
     # Host names the server answers to, besides 127.0.0.1, localhost, ::1 and the --host it binds.
     allowed_hosts: tuple[str, ...] = ()
-    # Kept conversations (assistant/edges/conversations.py): the SQLite file (None: beside the index
+    # Kept conversations (assistant/web/conversations.py): the SQLite file (None: beside the index
     # folder, `<index>.conversations.sqlite3`) and how many each user or browser keeps (oldest go first).
     conversations_file: Path | None = None
     max_conversations: int = Field(default=200, ge=1)

@@ -29,14 +29,14 @@ sys.path.insert(0, str(ROOT / "evals"))
 import squad  # noqa: E402
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.edges.evaluation import load_questions  # noqa: E402
+from assistant.evaluate.harness import load_questions  # noqa: E402
 
 PADDING = ("Oxygen", "Black_Death")
 LARGE = ["squad-rhine", "squad-geology", "squad-fresno-california", "ministerial"]
 OUT = ROOT / "evals" / "out" / "bench_answers.json"
 COLD_QUESTION = "Who hosted the Critical Minerals Ministerial?"
 PROBE = (
-    "import sys; from assistant.edges.cli import main; sys.argv = ['assistant', 'ask', {q!r}]\n"
+    "import sys; from assistant.cli.main import main; sys.argv = ['assistant', 'ask', {q!r}]\n"
     "try:\n    main()\nexcept SystemExit:\n    pass\n"
     "print('MODULES', 'spacy' in sys.modules, 'torch' in sys.modules, file=sys.stderr)"
 )

@@ -55,7 +55,7 @@ from squad import (  # noqa: E402
 from assistant.answer.scorer import PACKAGED, RELEVANCE_FEATURES, Scorer, relevance_features  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.edges.evaluation import load_questions  # noqa: E402
+from assistant.evaluate.harness import load_questions  # noqa: E402
 from assistant.ingest.embedding import Embedder, make_embedder  # noqa: E402
 from assistant.retrieve.candidates import FEATURES  # noqa: E402
 from assistant.retrieve.question import answer_type  # noqa: E402

@@ -26,7 +26,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import Rule, Settings  # noqa: E402
-from assistant.edges.evaluation import load_questions, load_suites, run  # noqa: E402
+from assistant.evaluate.harness import load_questions, load_suites, run  # noqa: E402
 
 
 def settings_grid(thresholds: list[float]) -> list[tuple[str, dict[str, Any]]]:

@@ -48,8 +48,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from assistant.edges.evaluation import EvalItem
-from assistant.edges.metrics import squash
+from assistant.evaluate.harness import EvalItem
+from assistant.evaluate.metrics import squash
 
 REPO = Path(__file__).resolve().parent.parent
 SQUAD_FILE = REPO.parent / "shared" / "data" / "squad2-test" / "test-v2.0.json"

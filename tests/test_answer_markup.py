@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.edges.answer_markup import Block, Run, answer_markdown, blocks, md
+from assistant.web.answer_markup import Block, Run, answer_markdown, blocks, md
 
 CALCULATION = (
     "The funding comes to $12 billion [1][2].\n\n**Working:** $10 billion + $2 billion = $12 billion\n\n"

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "assistant"
 # Lower rank = earlier stage; a module may import its own rank or lower ones only.
 RANKS = {"records": 0, "errors": 0, "config": 0, "cache": 0, "ingest": 1, "retrieve": 2}
 RANKS |= {"answer": 3, "calculate": 3, "chat": 3}
-RANKS |= {"api": 4, "edges": 5, "__init__": 6, "__main__": 6}
+RANKS |= {"api": 4, "evaluate": 5, "web": 5, "cli": 6, "__init__": 7, "__main__": 7}
 # Words of the shipped article and of the development documents; none may steer an answer.
 SPECIFIC = ("rubio", "japan", "mexico", "export-import", "exim", "biden", "vance", "carney", "china", "chinese")
 SPECIFIC += ("critical mineral", "petroleum", "project vault", "normandy", "rollo", "rhine", "squad")

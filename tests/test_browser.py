@@ -17,7 +17,7 @@ import pytest
 
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
-from assistant.edges import ui  # noqa: E402
+from assistant.web import app as ui  # noqa: E402
 from tests.conftest import ARTICLE_ID
 
 pytestmark = [

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.edges import ui
+from assistant.web import app as ui
 from tests.test_browser import TIMEOUT_MS, ask, browser, free_port, need_browser, shot  # noqa: F401 -- fixture
 
 pytestmark = [pytest.mark.browser]

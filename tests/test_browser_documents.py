@@ -17,7 +17,7 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.edges import ui
+from assistant.web import app as ui
 from tests.documents import pdf
 from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, ask, free_port, need_browser
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 
 runner = CliRunner()
 
@@ -131,7 +131,7 @@ def test_an_unexpected_error_is_one_line_with_the_traceback_in_a_log(
     fake_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from assistant.api import Assistant
-    from assistant.edges import console
+    from assistant.cli import console
 
     def broken(*_: object, **__: object) -> None:
         raise ZeroDivisionError("a bug")
@@ -181,7 +181,7 @@ def test_a_broken_alias_table_is_reported_by_ingest_refused_by_strict_and_ask_st
 
 
 def test_render_answer_lists_each_disagreement_with_its_offsets() -> None:
-    from assistant.edges.cli import render_answer
+    from assistant.cli.main import render_answer
     from assistant.records import Answer, Conflict, ConflictValue
 
     conflict = Conflict(kind="count", thing="number: cranes", values=[

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from assistant import Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 from assistant.ingest.embedding import HashEmbedder
 from assistant.ingest.index import build_index
 from tests.conftest import CORPUS

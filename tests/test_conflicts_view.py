@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.edges.conflicts_view import conflicts_html
 from assistant.records import Answer, Conflict, ConflictValue
+from assistant.web.conflicts_view import conflicts_html
 
 CONFLICT = Conflict(kind="actor", thing="who: signed", values=[
     ConflictValue(value="Alice <Moreau>", citation=1, doc_id="a", title="Report", start=0, end=14),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from assistant.edges import console
+from assistant.cli import console
 
 
 def test_the_error_log_lives_in_the_users_state_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.edges.conversations import ConversationStore, store_path, title_from
 from assistant.errors import InputError
 from assistant.records import Answer, CalcInput, Calculation, Citation
+from assistant.web.conversations import ConversationStore, store_path, title_from
 
 ANA, BO = "user:ana", "browser:" + "b0" * 16
 CITATION = Citation(n=1, doc_id="memo", title="Memo", quote="54 nations", start=10, end=20, location="p. 2")

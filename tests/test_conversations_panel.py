@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from assistant.edges.conversations import ConversationStore
-from assistant.edges.conversations_panel import ConversationsPanel, checked, choices, conversation_id, owner_of
 from assistant.records import Answer
+from assistant.web.conversations import ConversationStore
+from assistant.web.conversations_panel import ConversationsPanel, checked, choices, conversation_id, owner_of
 
 BROWSER = {"id": "ab" * 16, "current": None}
 ANSWER = Answer(question="q", text="**54 nations** [1]")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.edges import documents
-from assistant.edges.documents import Accepted, Refused, Row, listing, plan_removal, plan_uploads, stored_name
 from assistant.records import Document, Skipped
+from assistant.web import documents
+from assistant.web.documents import Accepted, Refused, Row, listing, plan_removal, plan_uploads, stored_name
 
 MAY = dt.datetime(2026, 5, 4, 9, 30)
 MB = 1_000_000

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Assistant, Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 from tests.conftest import assert_citations_exact
 from tests.documents import docx, pdf, scanned_pdf
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.edges import documents_tab, ui
-from assistant.edges.documents_tab import Handlers, rows_of
 from assistant.errors import CorpusError
+from assistant.web import app as ui
+from assistant.web import documents_tab
+from assistant.web.documents_tab import Handlers, rows_of
 from tests.conftest import assert_citations_exact
 from tests.documents import pdf, scanned_pdf
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.edges.evaluation import Run, SuiteEntry, load_questions, load_suites, run, shortfalls
-from assistant.edges.evaluation_cli import DEFAULT_SUITES
+from assistant.cli.eval_command import DEFAULT_SUITES
+from assistant.evaluate.harness import Run, SuiteEntry, load_questions, load_suites, run, shortfalls
 
 pytestmark = pytest.mark.model
 

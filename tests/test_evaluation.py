@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.edges.cli import app
-from assistant.edges.evaluation import (
+from assistant.cli.main import app
+from assistant.errors import CorpusError, InputError
+from assistant.evaluate.harness import (
     EvalItem,
     ItemResult,
     check_evidence,
@@ -20,7 +21,6 @@ from assistant.edges.evaluation import (
     score,
     summarize,
 )
-from assistant.errors import CorpusError, InputError
 from assistant.records import Answer, Citation, Conflict, ConflictValue
 
 TEXT = "The reserve is backed by $10 billion from the bank. An additional $2 billion comes from the private sector."
@@ -417,7 +417,7 @@ def test_the_conflicts_suite_gates_precision_and_recall() -> None:
 def test_a_bold_short_answer_is_right_only_when_it_holds_an_expected_value(
     text: str, abstained: bool, unanswerable: bool, right: bool | None
 ) -> None:
-    from assistant.edges.evaluation import EvalItem, short_answer_right
+    from assistant.evaluate.harness import EvalItem, short_answer_right
 
     item = EvalItem(id="q", category="c", question="How much?", expect_all=[] if unanswerable else [r"\$2 billion"],
                     unanswerable=unanswerable)  # fmt: skip

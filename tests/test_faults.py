@@ -24,7 +24,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Assistant, Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 from assistant.errors import IndexError_
 from assistant.ingest.embedding import HashEmbedder
 from assistant.ingest.index import FAISS_FILE, build_index, live_build, load_index
@@ -380,7 +380,7 @@ FORK_SERVER = textwrap.dedent(
     """
     import os, signal, sys, time
     from pathlib import Path
-    from assistant.edges.cli import main
+    from assistant.cli.main import main
     from assistant.config import Settings
     from assistant.ingest.embedding import HashEmbedder
     from assistant.ingest.index import build_index

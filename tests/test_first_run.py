@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Assistant, Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
 SECONDS = r"in [0-9]+\.[0-9] s"
@@ -67,7 +67,7 @@ def test_a_first_ingest_with_the_real_model_prints_its_stages_and_imports_no_tor
     (corpus / "docs" / "note.txt").write_text("On May 4, 2026, Ana Ruiz opened the Lisbon office.\n", "utf-8")
     script = (
         "import sys\n"
-        "from assistant.edges.cli import main\n"
+        "from assistant.cli.main import main\n"
         f"sys.argv = ['assistant', 'ingest', '--corpus', {str(corpus)!r}, '--index', {str(index)!r}]\n"
         "try:\n"
         "    main()\n"

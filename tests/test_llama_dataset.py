@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.edges.cli import app
-from assistant.edges.llama_dataset import context_matches, load_llama_dataset
+from assistant.cli.main import app
 from assistant.errors import InputError
+from assistant.evaluate.llama_dataset import context_matches, load_llama_dataset
 
 DOCS = {
     "river.txt": "The river flooded the valley in April. Farmers moved their cattle to the hills.",

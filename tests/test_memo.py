@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.edges.memo import answer_memo, conversation_memo, footnote
 from assistant.records import Answer, CalcInput, Calculation, Citation
+from assistant.web.memo import answer_memo, conversation_memo, footnote
 
 TITLE = "US Critical Minerals Strategy"
 HOST = Citation(

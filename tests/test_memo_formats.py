@@ -7,8 +7,8 @@ import io
 
 from docx import Document
 
-from assistant.edges.memo_formats import memo_docx, memo_html
 from assistant.records import Answer, Citation
+from assistant.web.memo_formats import memo_docx, memo_html
 
 TITLE = "US Critical Minerals Strategy"
 HOST = Citation(n=1, doc_id="minerals-0ee773", title=TITLE, quote="Secretary of State Marco Rubio hosted",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.edges.metrics import (
+from assistant.evaluate.metrics import (
     abstention_scores,
     answerability_accuracy,
     hit_rate,

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Assistant, Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 from assistant.ingest import onnx_embedding
 from assistant.ingest.embedding import MiniLM
 from tests.conftest import CORPUS

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 from assistant.errors import InputError
 from assistant.ingest.onnx_embedding import EXPORT_FILES
 
@@ -167,7 +167,7 @@ def test_serving_on_every_address_without_a_login_warns_in_one_line(
     + [("127.0.0.1", None, False), ("127.0.0.2", None, False), ("::1", None, False), ("localhost", None, False)],
 )
 def test_only_a_server_others_can_reach_without_a_login_is_warned_about(host: str, login: object, warned: bool) -> None:
-    from assistant.edges.ui_cli import exposure_warning
+    from assistant.cli.serve_command import exposure_warning
 
     assert (exposure_warning(host, login) is not None) == warned
 

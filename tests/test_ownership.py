@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant import Settings
-from assistant.edges.cli import app
+from assistant.cli.main import app
 from assistant.errors import IndexError_
 from assistant.ingest.embedding import HashEmbedder
 from assistant.ingest.index import build_index, live_build

@@ -55,7 +55,7 @@ def outward_address() -> str | None:
 @contextmanager
 def serving(bot: Assistant, tmp: Path, **options: Any) -> Iterator[tuple[Any, int]]:
     """The app served with ui.serve's defaults (plus `options`) while the block runs."""
-    from assistant.edges import ui
+    from assistant.web import app as ui
 
     with warnings.catch_warnings():  # Gradio leaves event loops unclosed (see tests/test_ui_client.py)
         warnings.simplefilter("ignore", ResourceWarning)
@@ -77,8 +77,8 @@ def serving(bot: Assistant, tmp: Path, **options: Any) -> Iterator[tuple[Any, in
 
 
 def test_serve_listens_on_loopback_unless_told_otherwise() -> None:
-    from assistant.edges import ui
-    from assistant.edges.ui_cli import serve_command
+    from assistant.cli.serve_command import serve_command
+    from assistant.web import app as ui
 
     assert inspect.signature(serve_command).parameters["host"].default == "127.0.0.1"
     assert inspect.signature(ui.serve).parameters["host"].default == "127.0.0.1"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from assistant.edges.evaluation import check_evidence, load_questions
+from assistant.evaluate.harness import check_evidence, load_questions
 from assistant.ingest.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parent.parent

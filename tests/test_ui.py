@@ -15,9 +15,9 @@ import pytest
 
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
-from assistant.edges import ui  # noqa: E402
-from assistant.edges.memo_panel import memos  # noqa: E402
 from assistant.errors import InputError  # noqa: E402
+from assistant.web import app as ui  # noqa: E402
+from assistant.web.memo_panel import memos  # noqa: E402
 
 DAY = "2026-03-01"
 HOST_Q = "Who hosted the Critical Minerals Ministerial?"

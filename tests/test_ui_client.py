@@ -17,7 +17,7 @@ from gradio_client.exceptions import AppError, AuthenticationError  # noqa: E402
 
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
-from assistant.edges import ui  # noqa: E402
+from assistant.web import app as ui  # noqa: E402
 
 pytestmark = [
     pytest.mark.slow,
@@ -118,5 +118,5 @@ def test_serve_command_does_not_import_gradio() -> None:
     import subprocess
     import sys
 
-    code = "import sys, assistant.edges.cli; sys.exit('gradio' in sys.modules)"
+    code = "import sys, assistant.cli.main; sys.exit('gradio' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=Path(PROJECT_ROOT)).returncode == 0

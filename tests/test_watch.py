@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant import Settings
-from assistant.edges.watch import refresh_once
 from assistant.ingest.embedding import HashEmbedder
 from assistant.ingest.index import build_index, live_build
+from assistant.web.watch import refresh_once
 
 
 def test_an_unchanged_corpus_is_left_alone(fake_settings: Settings) -> None:

@@ -1,4 +1,4 @@
-"""The web server's limits (assistant/edges/web_limits.py): in-process on a tiny Starlette app, then on the live UI."""
+"""The web server's limits (assistant/web/limits.py): in-process on a tiny Starlette app, then on the live UI."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from assistant import Assistant, Settings
-from assistant.edges import web_limits
-from assistant.edges.web_events import Events
+from assistant.web import limits as web_limits
+from assistant.web.events import Events
 from tests.conftest import CORPUS
 
 LIMITS = web_limits.Limits(
@@ -294,7 +294,7 @@ def test_a_request_the_event_routes_could_not_handle_gets_one_4xx_line(
 
 
 def test_too_deep_walks_without_recursion() -> None:
-    from assistant.edges.web_events import too_deep
+    from assistant.web.events import too_deep
 
     deep: list[Any] = []
     for _ in range(100_000):
@@ -306,7 +306,7 @@ def test_events_are_read_from_the_app() -> None:
     """Values per event, keywords of named endpoints, and which events read event data (likes, selects)."""
     import gradio as gr
 
-    from assistant.edges.web_events import events_of
+    from assistant.web.events import events_of
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
@@ -408,7 +408,7 @@ def test_the_login_back_off_is_per_address() -> None:
 
 def test_client_addresses_come_from_the_socket_unless_a_proxy_is_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
     """uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise: the server tells it otherwise."""
-    from assistant.edges.web_setup import trust_proxies
+    from assistant.web.server_setup import trust_proxies
 
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
     trust_proxies(Settings())
@@ -446,8 +446,8 @@ def test_the_upload_quota_frees_up_as_the_window_slides() -> None:
 def test_gradio_keeps_its_files_inside_the_projects_index_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.edges.web_setup import temp_folder
     from assistant.ingest.ownership import claim
+    from assistant.web.server_setup import temp_folder
 
     monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
     claim(tmp_path / "index")
@@ -458,7 +458,7 @@ def test_gradio_keeps_its_files_inside_the_projects_index_folder(
 def test_gradio_uses_a_private_temp_folder_beside_an_index_folder_it_does_not_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assistant.edges.web_setup import temp_folder
+    from assistant.web.server_setup import temp_folder
 
     monkeypatch.delenv("GRADIO_TEMP_DIR", raising=False)
     folder = temp_folder(Settings(index_dir=tmp_path / "someone-elses"))
@@ -472,8 +472,8 @@ def test_an_unwritable_gradio_temp_dir_stops_the_server_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 20: with /tmp/gradio another user's, uploads failed with 500 and the server gave no warning."""
-    from assistant.edges.web_setup import temp_folder
     from assistant.errors import InputError
+    from assistant.web.server_setup import temp_folder
 
     taken = tmp_path / "gradio"
     taken.write_text("a file where the folder should be")  # unwritable as a folder, even for root
@@ -495,7 +495,7 @@ def free_port() -> int:
 
 @contextmanager
 def serving(tmp: Path, **options: Any) -> Iterator[str]:
-    from assistant.edges import ui
+    from assistant.web import app as ui
 
     shutil.copytree(CORPUS, tmp / "corpus")
     settings = Settings(embedder="fake", corpus_dir=tmp / "corpus", index_dir=tmp / "index", login_delay_seconds=30)
@@ -600,7 +600,7 @@ def test_with_a_login_a_burst_of_wrong_passwords_is_slowed(tmp_path: Path) -> No
 def test_only_an_app_with_an_upload_component_takes_uploads() -> None:
     import gradio as gr
 
-    from assistant.edges import ui
+    from assistant.web import app as ui
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
@@ -618,7 +618,7 @@ def test_a_live_app_with_an_upload_takes_allowed_files_within_the_cap(tmp_path: 
     """Gradio's own upload route behind the limits: types and size from the settings."""
     import gradio as gr
 
-    from assistant.edges import ui
+    from assistant.web import app as ui
 
     settings = Settings(max_upload_bytes=100_000, upload_types=(".txt",))
     with warnings.catch_warnings():

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-# Options are declared here rather than imported from assistant.edges.cli, which imports this module.
+# Options are declared here rather than imported from assistant.cli.main, which imports this module.
 CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus folder (default: ./corpus)")]
 IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index folder (default: ./index)")]
 HostOpt = Annotated[str, typer.Option("--host", help="Interface to listen on; 0.0.0.0 exposes the UI to the network")]
@@ -83,7 +83,7 @@ def serve_command(
     watch: WatchOpt = 10.0,
 ) -> None:
     """Start the web UI (index built or refreshed first); Ctrl-C stops it."""
-    from assistant.edges.console import run, settings_for
+    from assistant.cli.console import run, settings_for
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -91,8 +91,8 @@ def serve_command(
     def start() -> None:
         started = time.perf_counter()
         from assistant.api import Assistant
-        from assistant.edges import ui
-        from assistant.edges.watch import watch_corpus
+        from assistant.web import app as ui
+        from assistant.web.watch import watch_corpus
 
         login = ui.parse_auth(auth if auth is not None else os.environ.get("ASSISTANT_AUTH"))
         settings = settings_for(corpus, index)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.edges.console import CorpusOpt, IndexOpt, TodayOpt, parse_today, run, settings_for
+from assistant.cli.console import CorpusOpt, IndexOpt, TodayOpt, parse_today, run, settings_for
 from assistant.errors import AssistantError, CorpusError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from your documents, offline.")
@@ -184,12 +184,12 @@ def render_report(report: dict[str, Any], path: Any, head: str | None = None) ->
     return "\n".join([*lines, f"{head}: {path} ({counts})"])
 
 
-from assistant.edges.evaluation_cli import eval_command  # noqa: E402
+from assistant.cli.eval_command import eval_command  # noqa: E402
 
 app.command("eval")(eval_command)
 
 
-from assistant.edges.ui_cli import serve_command  # noqa: E402
+from assistant.cli.serve_command import serve_command  # noqa: E402
 
 app.command("serve")(serve_command)
 

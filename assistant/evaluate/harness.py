@@ -1,4 +1,4 @@
-"""Judge-free evaluation: a question set, the scoring rules and the runs (metrics: assistant.edges.metrics).
+"""Judge-free evaluation: a question set, the scoring rules and the runs (metrics: assistant.evaluate.metrics).
 
 An item passes when none of these rules fails (each failure is one reason in the results):
 - abstention: an `unanswerable` item must be abstained, any other must not be;
@@ -35,7 +35,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.edges.metrics import (
+from assistant.errors import CorpusError, InputError
+from assistant.evaluate.metrics import (
     abstention_scores,
     answerability_accuracy,
     hit_rate,
@@ -45,7 +46,6 @@ from assistant.edges.metrics import (
     ratio,
     squash,
 )
-from assistant.errors import CorpusError, InputError
 from assistant.records import Answer, Citation, Hit
 
 RETRIEVERS = ("dense", "bm25", "hybrid")

@@ -16,9 +16,9 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.edges.answer_markup import md
-from assistant.edges.conversations import MAX_TITLE_CHARS, Conversation, ConversationStore, StoredTurn
 from assistant.records import Answer
+from assistant.web.answer_markup import md
+from assistant.web.conversations import MAX_TITLE_CHARS, Conversation, ConversationStore, StoredTurn
 
 STORAGE_KEY = "assistant-conversations"
 _BROWSER_ID = re.compile(r"[0-9a-f]{32}")

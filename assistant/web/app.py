@@ -23,20 +23,20 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.edges.answer_markup import answer_markdown, md
-from assistant.edges.conflicts_view import conflicts_html
-from assistant.edges.conversations import ConversationStore, StoredTurn, store_path
-from assistant.edges.conversations_panel import add_conversations_panel
-from assistant.edges.documents_tab import add_documents_tab
-from assistant.edges.downloads import MemoFiles
-from assistant.edges.feedback import FeedbackLog, verdict
-from assistant.edges.memo_panel import MemoPanel, add_memo_panel
-from assistant.edges.web_events import events_of
-from assistant.edges.web_limits import limits_for, middleware
-from assistant.edges.web_setup import temp_folder, trust_proxies, use_temp_folder
 from assistant.errors import AssistantError, InputError
 from assistant.ingest.text import paragraphs
 from assistant.records import Answer, Citation
+from assistant.web.answer_markup import answer_markdown, md
+from assistant.web.conflicts_view import conflicts_html
+from assistant.web.conversations import ConversationStore, StoredTurn, store_path
+from assistant.web.conversations_panel import add_conversations_panel
+from assistant.web.documents_tab import add_documents_tab
+from assistant.web.downloads import MemoFiles
+from assistant.web.events import events_of
+from assistant.web.feedback import FeedbackLog, verdict
+from assistant.web.limits import limits_for, middleware
+from assistant.web.memo_panel import MemoPanel, add_memo_panel
+from assistant.web.server_setup import temp_folder, trust_proxies, use_temp_folder
 
 DEFAULT_FEEDBACK = PROJECT_ROOT / "feedback" / "feedback.jsonl"
 EXAMPLES = [  # partnerships, deadlines, the reserve
@@ -557,7 +557,7 @@ def launch(
     While serving, the corpus is checked every `watch_seconds` (0: never) and re-indexed when it
     changes; answers move to the new index on the next question.
     """
-    from assistant.edges.watch import watch_corpus
+    from assistant.web.watch import watch_corpus
 
     bot = Assistant.load(settings, rebuild=True, progress=True)
     if watch_seconds > 0:

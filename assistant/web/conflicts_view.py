@@ -1,6 +1,6 @@
 """How the web UI shows that the sources disagree: a highlighted box above the cited passages.
 
-Pure formatting (HTML strings); `assistant.edges.ui` calls `conflicts_html` once per answer.
+Pure formatting (HTML strings); `assistant.web.app` calls `conflicts_html` once per answer.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant.edges.evaluation import first_error
-from assistant.edges.metrics import hit_rate, mrr, percentile, ratio, rouge_l, squash, token_f1, tokens
 from assistant.errors import InputError
+from assistant.evaluate.harness import first_error
+from assistant.evaluate.metrics import hit_rate, mrr, percentile, ratio, rouge_l, squash, token_f1, tokens
 
 MATCH_THRESHOLD = 0.6  # similarity at which a chunk counts as a reference context
 

@@ -21,7 +21,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import REFRESH_SECONDS, Assistant
-from assistant.edges.documents import (
+from assistant.errors import AssistantError
+from assistant.ingest.index import build_index, live_build, skipped_files, stale_reasons
+from assistant.web.documents import (
     ALLOWED,
     Accepted,
     Refused,
@@ -32,8 +34,6 @@ from assistant.edges.documents import (
     remove_files,
     store_uploads,
 )
-from assistant.errors import AssistantError
-from assistant.ingest.index import build_index, live_build, skipped_files, stale_reasons
 
 log = logging.getLogger(__name__)
 Progress = Callable[..., Any]

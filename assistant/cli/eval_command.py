@@ -96,7 +96,7 @@ def eval_command(
     max_p95_ms: Annotated[float | None, typer.Option(min=0.0, help="Fail when latency p95 exceeds this")] = None,
 ) -> None:
     """Score the assistant on a question set: accuracy, citations, evidence, retrieval, abstention, latency."""
-    from assistant.edges.console import parse_today, run, settings_for
+    from assistant.cli.console import parse_today, run, settings_for
     from assistant.errors import InputError
 
     minimums = {
@@ -155,7 +155,7 @@ def set_eval(
 ) -> list[str]:
     """Run the question set (once, or per retriever), write the report; the threshold failures."""
     from assistant.api import Assistant
-    from assistant.edges.evaluation import RETRIEVERS, load_questions, run, shortfalls, with_retriever
+    from assistant.evaluate.harness import RETRIEVERS, load_questions, run, shortfalls, with_retriever
 
     items = load_questions(questions)
     bot = Assistant.load(settings, progress=sys.stderr.isatty())
@@ -184,7 +184,7 @@ def suite_eval(
     no_charts: bool,
 ) -> list[str]:
     """Run every selected suite (index per corpus: <index>/<name>, default <out>/index-<name>); the missed gates."""
-    from assistant.edges.evaluation import load_suites
+    from assistant.evaluate.harness import load_suites
 
     rows, failures = [], []
     for entry in load_suites(suite_file, only):
@@ -204,9 +204,9 @@ def run_suite(
     entry: Any, index_dir: Path, out: Path, day: Any, retriever: str | None, top_k: int | None, no_charts: bool
 ) -> tuple[tuple[str, list[str]], list[str]]:
     """One suite: its table row and its missed gates (a missing input or a crash is one)."""
-    from assistant.edges.console import settings_for
-    from assistant.edges.evaluation import shortfalls
+    from assistant.cli.console import settings_for
     from assistant.errors import AssistantError
+    from assistant.evaluate.harness import shortfalls
 
     if entry.missing():
         return (entry.name, ["missing"] + [""] * 8), [f"not found: {', '.join(map(str, entry.missing()))}"]
@@ -229,7 +229,7 @@ def run_suite(
 def suite_run(settings: Any, questions: Path, day: Any, out: Path, top_k: int | None, no_charts: bool) -> Any:
     """Load (indexing if needed) and run one corpus's question set; write its report; its summary."""
     from assistant.api import Assistant
-    from assistant.edges.evaluation import load_questions, run
+    from assistant.evaluate.harness import load_questions, run
 
     items = load_questions(questions)
     bot = Assistant.load(settings, progress=sys.stderr.isatty())
@@ -280,9 +280,9 @@ def llama_eval(
 ) -> list[str]:
     """Index `corpus` separately and score retrieval and answers against the dataset's references."""
     from assistant.api import Assistant
-    from assistant.edges.console import settings_for
-    from assistant.edges.evaluation import shortfalls
-    from assistant.edges.llama_dataset import load_llama_dataset, run_llama
+    from assistant.cli.console import settings_for
+    from assistant.evaluate.harness import shortfalls
+    from assistant.evaluate.llama_dataset import load_llama_dataset, run_llama
 
     examples = load_llama_dataset(dataset)
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
@@ -355,7 +355,7 @@ def _table(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> 
 
 def report_markdown(runs: dict[str, Any], questions: Path, charts: bool = True) -> str:
     parts = [
-        f"# Evaluation report\n\nQuestion set: `{questions}`. Rules: see `assistant/edges/evaluation.py`.\n",
+        f"# Evaluation report\n\nQuestion set: `{questions}`. Rules: see `assistant/evaluate/harness.py`.\n",
         summary_table(runs),
         "",
     ]

@@ -31,7 +31,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings
-from assistant.edges.web_events import EventChecks, Events, is_upload, read_body, refuse, replay
+from assistant.web.events import EventChecks, Events, is_upload, read_body, refuse, replay
 
 log = logging.getLogger("assistant.web")
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")

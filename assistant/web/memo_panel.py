@@ -13,10 +13,10 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.edges.downloads import MemoFiles
-from assistant.edges.memo import answer_memo, conversation_memo
-from assistant.edges.memo_formats import memo_docx, memo_html
 from assistant.records import Answer
+from assistant.web.downloads import MemoFiles
+from assistant.web.memo import answer_memo, conversation_memo
+from assistant.web.memo_formats import memo_docx, memo_html
 
 # Rich text where the browser can (Word and Outlook paste the HTML), else plain; the message is the status.
 COPY_JS = """async (text, html) => {

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from docx import Document
 from docx.text.paragraph import Paragraph
 
-from assistant.edges.answer_markup import Block, Run, blocks
-from assistant.edges.memo import first_labels, location, one_line
 from assistant.records import Answer, Citation
+from assistant.web.answer_markup import Block, Run, blocks
+from assistant.web.memo import first_labels, location, one_line
 
 Pairs = Sequence[tuple[str, Answer]]
 
