@@ -68,3 +68,14 @@ def test_html_memo_renders_our_markup_and_escapes_document_text() -> None:
 def test_an_unknown_marker_stays_text() -> None:
     odd = ("Q?", Answer(question="q", text="See [7] and [1].", citations=[HOST]))
     assert "See [7] and <sup>1</sup>." in memo_html([odd])
+
+
+def test_adjacent_note_numbers_are_kept_apart_in_word_and_html() -> None:
+    both = Answer(
+        question="q",
+        text="Rubio hosted and 54 nations attended [1][2].",
+        citations=[HOST, NATIONS.model_copy(update={"n": 2})],
+        as_of=DAY,
+    )
+    assert paragraphs(memo_docx([("Who came?", both)]))[1] == "Rubio hosted and 54 nations attended 1,2."
+    assert "<sup>1</sup><sup>,2</sup>" in memo_html([("Who came?", both)])

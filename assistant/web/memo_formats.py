@@ -71,9 +71,14 @@ def preamble(answer: Answer) -> list[str]:
 # --- HTML ----------------------------------------------------------------------------------------
 
 
-def _run_html(r: Run) -> str:
+def _separated(runs: tuple[Run, ...]) -> list[tuple[Run, bool]]:
+    """Each run, and whether it is a note number right after another (shown "2,3", not "23")."""
+    return [(r, r.note is not None and i > 0 and runs[i - 1].note is not None) for i, r in enumerate(runs)]
+
+
+def _run_html(r: Run, after_note: bool = False) -> str:
     if r.note is not None:
-        return f"<sup>{r.note}</sup>"
+        return f"<sup>{',' if after_note else ''}{r.note}</sup>"
     text = html.escape(r.text)
     return f"<strong>{text}</strong>" if r.bold else text
 
@@ -82,14 +87,14 @@ def _blocks_html(answer_blocks: list[Block]) -> str:
     out, items = [], []
     for block in [*answer_blocks, None]:
         if block is not None and block.kind == "item":
-            items.append(f"<li>{''.join(_run_html(r) for r in block.runs)}</li>")
+            items.append(f"<li>{''.join(_run_html(r, a) for r, a in _separated(block.runs))}</li>")
             continue
         if items:
             out.append(f"<ul>{''.join(items)}</ul>")
             items = []
         if block is not None:
             tag = "blockquote" if block.kind == "quote" else "p"
-            out.append(f"<{tag}>{''.join(_run_html(r) for r in block.runs)}</{tag}>")
+            out.append(f"<{tag}>{''.join(_run_html(r, a) for r, a in _separated(block.runs))}</{tag}>")
     return "".join(out)
 
 
@@ -113,9 +118,9 @@ _STYLES = {"paragraph": None, "item": "List Bullet", "quote": "Quote"}
 
 
 def _add_runs(paragraph: Paragraph, runs: tuple[Run, ...]) -> None:
-    for r in runs:
+    for r, after_note in _separated(runs):
         if r.note is not None:
-            paragraph.add_run(r.text).font.superscript = True
+            paragraph.add_run(("," if after_note else "") + r.text).font.superscript = True
         else:
             paragraph.add_run(r.text).bold = r.bold or None
 
