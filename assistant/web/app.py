@@ -25,8 +25,10 @@ from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import AssistantError, InputError
 from assistant.ingest.text import paragraphs
-from assistant.records import Answer, Citation
+from assistant.records import Answer, Citation, Document
 from assistant.web.answer_markup import answer_markdown, md
+from assistant.web.citation_markers import MARKERS_CSS, MARKERS_JS
+from assistant.web.cited_page import page_figure
 from assistant.web.conflicts_view import conflicts_html
 from assistant.web.conversations import ConversationStore, StoredTurn, store_path
 from assistant.web.conversations_panel import add_conversations_panel
@@ -249,16 +251,19 @@ def located(bot: Assistant, answer: Answer) -> Answer:
     return answer.model_copy(update={"citations": [where(c) for c in answer.citations]})
 
 
-def passage_html(doc_text: str, title: str, c: Citation) -> str:
-    """A cited passage in its paragraph, the quote in <mark>, with title and location."""
+def passage_html(doc_text: str, title: str, c: Citation, figure: str = "") -> str:
+    """A cited passage in its paragraph, the quote in <mark>, with title and location (and its PDF page).
+
+    It can take the focus (tabindex -1) so that a citation marker in the chat can move to it.
+    """
     number, p_start, p_end = paragraph_span(doc_text, c.start, c.end)
     body = (
         f"{esc(doc_text[p_start : c.start])}<mark>{esc(doc_text[c.start : c.end])}</mark>{esc(doc_text[c.end : p_end])}"
     )
     where = f"{esc(c.doc_id)} · {esc(c.location) if c.location else f'paragraph {number}'} · chars {c.start}–{c.end}"
     return (
-        f'<article class="source" id="source-{c.n}"><h2>[{c.n}] {esc(title)}</h2>'
-        f'<p class="where">{where}</p><blockquote>{body}</blockquote></article>'
+        f'<article class="source" id="source-{c.n}" tabindex="-1"><h2>[{c.n}] {esc(title)}</h2>'
+        f'<p class="where">{where}</p><blockquote>{body}</blockquote>{figure}</article>'
     )
 
 
@@ -273,24 +278,41 @@ def working_html(answer: Answer) -> str:
     )
 
 
-def cited_text(bot: Assistant, c: Citation) -> str:
-    """The text of the cited document as the answer saw it.
+def cited_document(bot: Assistant, c: Citation) -> Document | None:
+    """The cited document as the answer saw it, or None.
 
-    The index may have been rebuilt since the answer (a document edited while serving); a text
-    whose slice no longer equals the quote is never shown around it: the quote then stands alone.
+    The index may have been rebuilt since the answer (a document edited while serving); a document
+    whose text no longer holds the quote at its offsets is not the one cited.
     """
     for index in (bot.current().index, bot.index):
         try:
-            text = index.document(c.doc_id).text
+            doc = index.document(c.doc_id)
         except KeyError:
             continue
-        if text[c.start : c.end] == c.quote:
-            return text
-    return " " * c.start + c.quote
+        if doc.text[c.start : c.end] == c.quote:
+            return doc
+    return None
 
 
-def sources_html(bot: Assistant, turn: Turn | None) -> str:
-    """The sources panel for one turn: a status banner, the working, every cited passage."""
+def cited_text(bot: Assistant, c: Citation) -> str:
+    """The text of the cited document as the answer saw it; else the quote alone, at its offset."""
+    doc = cited_document(bot, c)
+    return doc.text if doc else " " * c.start + c.quote
+
+
+def cited_passage(bot: Assistant, c: Citation) -> str:
+    """A citation's passage in the sources panel, with its page drawn when it is a PDF's."""
+    doc = cited_document(bot, c)
+    if doc is None:
+        return passage_html(cited_text(bot, c), c.title, c)
+    return passage_html(doc.text, c.title, c, page_figure(bot.settings.corpus_dir / "docs", doc, c))
+
+
+def sources_html(bot: Assistant, turn: Turn | None, at: int | None = None) -> str:
+    """The sources panel for one turn (number `at` of the chat): a status banner, the working, every cited passage.
+
+    `data-turn` tells the citation markers' script which answer the panel shows.
+    """
     if turn is None or turn.answer is None:
         return (
             '<section class="sources" aria-label="Sources"><p class="empty">'
@@ -302,10 +324,11 @@ def sources_html(bot: Assistant, turn: Turn | None) -> str:
         if answer.abstained
         else ("answered", f"Sources for: {esc(answer.question)}")
     )
-    passages = [passage_html(cited_text(bot, c), c.title, c) for c in answer.citations]
+    passages = [cited_passage(bot, c) for c in answer.citations]
     banner = f'<div class="banner {kind}">{label}</div>'
     body = f"{banner}{conflicts_html(answer)}{working_html(answer)}{''.join(passages)}"
-    return f'<section class="sources" aria-label="Sources">{body}</section>'
+    turn_at = "" if at is None else f' data-turn="{at}"'
+    return f'<section class="sources" aria-label="Sources"{turn_at}>{body}</section>'
 
 
 # --- memos and feedback --------------------------------------------------------------------
@@ -384,7 +407,7 @@ def build_app(
         return (
             chat_messages(turns),
             turns,
-            sources_html(bot, turns[-1] if turns else None),
+            sources_html(bot, turns[-1] if turns else None, len(turns) - 1),
             *MemoPanel.values(answered(turns), memo_files, session),
         )
 
@@ -404,7 +427,9 @@ def build_app(
 
     def select(turns: list[Turn], event: gr.SelectData) -> str:
         where = position(event.index)
-        return sources_html(bot, turns[where] if where is not None and 0 <= where < len(turns) else None)
+        if where is None or not 0 <= where < len(turns):
+            return sources_html(bot, None)
+        return sources_html(bot, turns[where], where)
 
     def like(turns: list[Turn], browser: object, event: gr.LikeData, request: gr.Request) -> None:
         record = feedback_record(turns, event.index, event.liked)
@@ -533,7 +558,8 @@ def serve(
         server_name=host,
         server_port=port,
         auth=auth,
-        css=CSS,
+        css=CSS + MARKERS_CSS,
+        js=MARKERS_JS,
         theme=THEME,
         ssr_mode=False,
         mcp_server=False,
