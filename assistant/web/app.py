@@ -63,6 +63,8 @@ CSS = """
 #chat a { pointer-events: none; color: inherit; text-decoration: none; }
 .show-api, .show-api *, #upload .or, #remove-choice input { color: var(--body-text-color) !important; }
 #conversations { max-height: 420px; overflow-y: auto; }
+#tabs button[role=tab][aria-selected=true] { color: #c2410c; }
+.dark #tabs button[role=tab][aria-selected=true] { color: #fb923c; }
 #conversations-heading, #conversations-heading * { overflow: visible !important; max-height: none !important; }
 """
 # After an answer: scroll the chat so that the newest answer's first line is at its top, below the
