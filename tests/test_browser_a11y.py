@@ -100,3 +100,25 @@ def test_no_character_on_the_page_is_missing_from_the_fonts(themed: Any) -> None
     texts += themed.evaluate("document.body.innerText")
     missing = sorted({ch for ch in texts if ord(ch) > 0x7F and ord(ch) not in known and not ch.isspace()})
     assert missing == []
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_at_390_px_the_conversations_chat_and_sources_have_no_serious_violations(
+    browser: Any,  # noqa: F811 -- the fixture
+    url: str,  # noqa: F811 -- the fixture
+    theme: str,
+) -> None:
+    """Phone width stacks the conversation list, the chat and the sources; each stays readable and named."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(f"{url}?__theme={theme}", wait_until="domcontentloaded")
+        page.locator("#question textarea").wait_for()
+        ask(page, "Who hosted the Critical Minerals Ministerial?")
+        need_browser().expect(page.get_by_text("Past conversations", exact=False).first).to_be_visible()
+        assert serious(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, f"conversations-390px-{theme}.png")
+    finally:
+        context.close()
