@@ -11,7 +11,15 @@ import pytest
 from assistant import Settings
 from assistant.errors import CorpusError, IndexError_, StaleIndexError
 from assistant.ingest.embedding import HashEmbedder
-from assistant.ingest.index import build_index, ensure_index, live_build, load_index, skipped_files, stale_reasons
+from assistant.ingest.index import (
+    STAGES,
+    build_index,
+    ensure_index,
+    live_build,
+    load_index,
+    skipped_files,
+    stale_reasons,
+)
 
 ARTICLE = "docs/us-critical-minerals-strategy.txt"
 
@@ -171,3 +179,30 @@ def test_a_duplicated_document_does_not_duplicate_its_facts(fake_settings: Setti
     build(fake_settings)
     facts = load_index(fake_settings.index_dir).data.facts
     assert facts and all(f.doc == original.stem for f in facts)
+
+
+def test_a_build_reports_each_stage_in_order_from_start_to_end(fake_settings: Settings) -> None:
+    """The progress callback hears reading, sentences, embedding and indexing, each rising to 1.0, in that order."""
+    heard: list[tuple[str, float]] = []
+    build_index(
+        fake_settings.corpus_dir,
+        fake_settings.index_dir,
+        fake_settings,
+        HashEmbedder(),
+        False,
+        stages=lambda *s: heard.append(s),
+    )
+    stages = list(dict.fromkeys(stage for stage, _ in heard))
+    assert stages == list(STAGES) == ["reading", "sentences", "embedding", "indexing"]
+    for stage in STAGES:
+        fractions = [f for s, f in heard if s == stage]
+        assert fractions == sorted(fractions) and fractions[-1] == 1.0 and all(0 <= f <= 1 for f in fractions), stage
+
+
+def test_a_build_told_of_its_stages_writes_the_same_index(fake_settings: Settings, tmp_path: Path) -> None:
+    told = build_index(
+        fake_settings.corpus_dir, tmp_path / "told", fake_settings, HashEmbedder(), False, stages=lambda *_: None
+    )
+    plain = build(fake_settings)
+    assert (told / "corpus.json").read_bytes() == (plain / "corpus.json").read_bytes()
+    assert np.array_equal(np.load(told / "sentences.npy"), np.load(plain / "sentences.npy"))

