@@ -148,14 +148,15 @@ def _split_all(
     tagged: Callable[[float], None] | None = None,
 ) -> list[list[Sentence]]:
     """Every document's tagged sentences: carried over when `known`, else split and tagged in one stream."""
-    from assistant.ingest.nlp import annotate_all
+    from assistant.ingest.nlp import annotate_documents
 
     splits = [(known(doc) if known else None) or [] for doc in documents]
     todo = [i for i, split in enumerate(splits) if not split]
-    fresh = [split_sentences(documents[i].doc_id, documents[i].text) for i in todo]
-    characters = sum(len(s.text) for group in fresh for s in group)
+    texts = [(documents[i].doc_id, documents[i].text) for i in todo]
+    characters = sum(len(text) for _, text in texts)  # split while tagged: counted in document characters
     with _tagging_bar(characters, progress) as bar:
-        for i, split in zip(todo, annotate_all(fresh, _counted(characters, bar, tagged)), strict=True):
+        fresh = annotate_documents(texts, split_sentences, _counted(characters, bar, tagged))
+        for i, split in zip(todo, fresh, strict=True):
             splits[i] = split
     if tagged is not None:
         tagged(1.0)
@@ -165,7 +166,7 @@ def _split_all(
 def _counted(
     total: int, bar: Callable[[int], None] | None, tagged: Callable[[float], None] | None
 ) -> Callable[[int], None] | None:
-    """One `done(characters)` for annotate_all that moves the terminal's bar and tells `tagged` the fraction."""
+    """One `done(characters)` for annotate_documents that moves the terminal's bar and tells `tagged` the fraction."""
     if tagged is None:
         return bar
     seen = [0]

@@ -13,6 +13,7 @@ large corpus is tagged by forked worker processes that send back plain tuples, n
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,40 +89,98 @@ def annotate_all(groups: Sequence[list[Sentence]], done: Callable[[int], None] |
     The components the mentions need run (tagger and parser for noun chunks, NER), in several
     processes for a large corpus; `done(characters)` is told after each sentence.
     """
-    flat = [s for group in groups for s in group]
-    if not flat:
-        return [[] for _ in groups]
-    processes = min(os.cpu_count() or 1, MAX_PROCESSES) if len(flat) >= PARALLEL_FROM else 1
-    tagged = []
-    for s, found in zip(flat, _found_all([s.text for s in flat], processes), strict=True):
-        base = s.start
-        mentions = tuple(
-            Mention(label=label, start=base + start, end=base + end, text=text, head=head)
-            for label, start, end, text, head in found
-        )
-        tagged.append(s.model_copy(update={"mentions": mentions}))
+    count = sum(len(group) for group in groups)
+    processes = _processes(count >= PARALLEL_FROM)
+    return list(_tagged(groups, processes, _piece(count, processes), done))
+
+
+def annotate_documents(
+    documents: Sequence[tuple[str, str]],
+    split: Callable[[str, str], list[Sentence]],
+    done: Callable[[int], None] | None = None,
+) -> list[list[Sentence]]:
+    """The tagged sentences of each (doc_id, text): `split(doc_id, text)`, then `annotate_all`, except that
+    the workers tag the first sentences while the rest are still being split. `done(characters)` is told after
+    each sentence, and after each document the characters between its sentences: len(text) in all."""
+    estimate = sum(len(text) for _, text in documents) // _SENTENCE_CHARS
+    processes = _processes(estimate >= PARALLEL_FROM)
+    groups = (split(doc_id, text) for doc_id, text in documents)
+    out = []
+    tagged = _tagged(groups, processes, _piece(estimate, processes), done)
+    for (_, text), group in zip(documents, tagged, strict=True):
+        out.append(group)
         if done is not None:
-            done(len(s.text))
-    out, start = [], 0
-    for group in groups:
-        out.append(tagged[start : start + len(group)])
-        start += len(group)
+            done(len(text) - sum(len(s.text) for s in group))
     return out
 
 
-def _found_all(texts: list[str], processes: int) -> Iterator[list[Found]]:
-    """The mentions of each text, in order: here, or by `processes` forked workers."""
+_SENTENCE_CHARS = 130  # a sentence's usual length, to size the work before the text is split
+
+
+def _processes(large: bool) -> int:
+    import multiprocessing
+
+    if not large or multiprocessing.current_process().daemon:  # a pool's worker may not start processes
+        return 1
+    return min(os.cpu_count() or 1, MAX_PROCESSES)
+
+
+def _piece(sentences: int, processes: int) -> int:
+    """Sentences per piece of work: at most PIECE, at least two pieces a worker."""
+    return max(1, min(PIECE, -(-sentences // (2 * processes))))
+
+
+def _tagged(
+    groups: Iterable[list[Sentence]], processes: int, size: int, done: Callable[[int], None] | None
+) -> Iterator[list[Sentence]]:
+    """Each group of sentences with its mentions, in order; `done(len(sentence.text))` as each is tagged.
+
+    `groups` is read only as the work needs it (by the pool's feeding thread when `processes` > 1),
+    so producing them (splitting the text) overlaps the tagging.
+    """
+    pending: deque[list[Sentence]] = deque()  # groups read, not yet given back
+
+    def pieces() -> Iterator[list[str]]:
+        texts: list[str] = []
+        for group in groups:
+            pending.append(group)  # before any of its texts is handed out
+            texts.extend(s.text for s in group)
+            while len(texts) >= size:
+                yield texts[:size]
+                del texts[:size]
+        if texts:
+            yield texts
+
+    got: list[tuple[Mention, ...]] = []
+    for found in _found_stream(pieces(), processes):
+        while pending and not pending[0]:
+            yield pending.popleft()
+        group = pending[0]
+        sentence = group[len(got)]
+        base = sentence.start
+        got.append(tuple(Mention(label=a, start=base + b, end=base + c, text=d, head=e) for a, b, c, d, e in found))
+        if done is not None:
+            done(len(sentence.text))
+        if len(got) == len(group):
+            pending.popleft()
+            yield [s.model_copy(update={"mentions": m}) for s, m in zip(group, got, strict=True)]
+            got = []
+    while pending:  # the groups after the last sentence are empty
+        yield pending.popleft()
+
+
+def _found_stream(pieces: Iterator[list[str]], processes: int) -> Iterator[list[Found]]:
+    """The mentions of each text of each piece, in order: here, or by `processes` forked workers."""
     if processes == 1:
-        yield from _found(texts)
+        for piece in pieces:
+            yield from _found(piece)
         return
     import multiprocessing
 
     pipeline(), pos_rules()  # loaded before the fork: the workers inherit them
-    size = max(1, min(PIECE, -(-len(texts) // (2 * processes))))
-    pieces = [texts[i : i + size] for i in range(0, len(texts), size)]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        for piece in pool.imap(_found, pieces):
-            yield from piece
+        for found in pool.imap(_found, pieces):
+            yield from found
 
 
 def _found(texts: list[str]) -> list[list[Found]]:
