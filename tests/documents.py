@@ -91,3 +91,47 @@ The review panel must publish its findings within 6 weeks of the summit.
 
 The review panel praised the new container cranes and the quieter night shifts.
 """
+
+
+def report_pdf(
+    path: Path, title: str, paragraphs: Sequence[str], table: Sequence[Sequence[str]], pages: int = 10
+) -> Path:
+    """A `pages`-page report: the title, then `paragraphs` over every page, and on the middle page a ruled
+    table (its first row the header) as a word processor draws one: a caption, a grid, one line per row."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+
+    sheet = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    stops = [0, *(180 + 100 * i for i in range(len(table[0]) - 1))]
+    for number in range(1, pages + 1):
+        sheet.setFont("Helvetica-Bold" if number == 1 else "Helvetica", 12 if number == 1 else 8)
+        sheet.drawString(LEFT, 760, title if number == 1 else f"{title}, page {number}")
+        y = TOP - (2 * LINE if number == 1 else 0)  # the title a paragraph of its own
+        if number == pages // 2:
+            sheet.setFont("Helvetica-Bold", 10)
+            sheet.drawString(LEFT, y, f"Table 1: {title} budget by year")
+            y -= 2 * LINE
+            for r, cells in enumerate(table):
+                sheet.setFont("Helvetica-Bold" if r == 0 else "Helvetica", 10)
+                for x, cell in zip(stops, cells, strict=True):
+                    sheet.drawString(LEFT + x + 4, y, cell)
+                top, bottom = y + LINE - 3, y - 9
+                sheet.line(LEFT, top, LEFT + 468, top)
+                sheet.line(LEFT, bottom, LEFT + 468, bottom)
+                for x in (*stops, 468):
+                    sheet.line(LEFT + x, top, LEFT + x, bottom)
+                y -= LINE + 6
+            y -= LINE
+        sheet.setFont("Helvetica", 10)
+        for text in paragraphs:
+            for line in simpleSplit(text.format(page=number), "Helvetica", 10, 468):
+                if y < 80:
+                    break
+                sheet.drawString(LEFT, y, line)
+                y -= LINE
+            y -= LINE
+        sheet.drawString(LEFT, 40, f"Page {number} of {pages}")
+        sheet.showPage()
+    sheet.save()
+    return path

@@ -89,15 +89,33 @@ def test_a_stem_taken_by_a_sidecar_alone_is_not_reused() -> None:
 @pytest.mark.parametrize(
     ("client", "size", "reason"),
     [
-        ("tool.exe", 10, ".exe is not accepted: upload .txt, .md, .html, .pdf, .docx"),
-        ("Makefile", 10, "no extension is not accepted"),
-        ("big.pdf", 21 * MB, "21.0 MB is over the 20 MB limit: split or compress it"),
-        ("empty.txt", 0, "the file is empty"),
+        ("report.exe", 10, "Only PDF, Word, text, Markdown and HTML files can be added; report.exe was not added."),
+        ("Makefile", 10, "Only PDF, Word, text, Markdown and HTML files can be added; Makefile was not added."),
+        ("big.pdf", 21 * MB, "big.pdf was not added: 21.0 MB is over the 20 MB limit; split or compress it."),
+        ("empty.txt", 0, "empty.txt was not added: the file is empty."),
     ],
 )
-def test_an_upload_of_the_wrong_type_or_size_is_refused_with_the_fix(client: str, size: int, reason: str) -> None:
+def test_an_upload_of_the_wrong_type_or_size_is_refused_in_words_naming_it(client: str, size: int, reason: str) -> None:
     [decision] = plan_uploads([(Path("/tmp/x"), client, size)], set(), 20 * MB)
-    assert isinstance(decision, Refused) and decision.original == client and reason in decision.reason
+    assert isinstance(decision, Refused) and decision.original == client and decision.reason == reason
+
+
+ONLY = "Only PDF, Word, text, Markdown and HTML files can be added;"
+
+
+@pytest.mark.parametrize(
+    ("names", "sentence"),
+    [
+        (["a.exe"], "Only PDF, Word, text, Markdown and HTML files can be added; a.exe was not added."),
+        (
+            ["a.exe", "b.zip"],
+            "Only PDF, Word, text, Markdown and HTML files can be added; a.exe and b.zip were not added.",
+        ),
+        (["a", "b", "c"], "Only PDF, Word, text, Markdown and HTML files can be added; a, b and c were not added."),
+    ],
+)
+def test_files_of_other_types_are_named_in_one_sentence(names: list[str], sentence: str) -> None:
+    assert documents.wrong_type(names) == sentence
 
 
 def test_two_uploads_with_the_same_name_in_one_batch_get_two_names() -> None:

@@ -69,7 +69,8 @@ def test_an_uploaded_pdf_is_listed_indexed_and_answers_with_its_page(bot: Assist
 def test_a_bad_file_is_stored_and_listed_as_skipped_and_a_wrong_type_is_refused(bot: Assistant, uploads: Path) -> None:
     *_, message = Handlers(bot).upload([str(uploads / "scan.pdf"), str(uploads / "notes.exe")])
     assert status_of(bot)["scan.pdf"].startswith("skipped: no text layer")
-    assert "**Refused** notes.exe: .exe is not accepted" in message and "Traceback" not in message
+    assert "- Only PDF, Word, text, Markdown and HTML files can be added; notes.exe was not added." in message
+    assert "Traceback" not in message and "415" not in message
     assert not (bot.settings.corpus_dir / "docs" / "notes.exe").exists()
 
 
@@ -92,6 +93,24 @@ def test_a_removed_document_leaves_the_listing_and_its_answer_goes(bot: Assistan
     assert list(status_of(bot)) == ["field-notes.txt"]
     answer = bot.ask(QUESTION)
     assert "Investment Bank" not in answer.text and all(c.doc_id == "field-notes" for c in answer.citations)
+
+
+def test_asking_to_remove_names_the_document_by_title_and_removes_nothing(bot: Assistant, uploads: Path) -> None:
+    handlers = Handlers(bot)
+    handlers.upload([str(uploads / "Harbour report.pdf")])
+    name = next(r.file for r in rows_of(bot) if r.format == "pdf")
+    question, panel, pending, _ = handlers.ask_removal(name)
+    title = "Harbour Cooperation Report The ports of Rotterdam and Antwerp agreed to share…"  # cut at 80 characters
+    assert question.startswith(f"Remove “{title}”")
+    assert "from the corpus?" in question and name in question
+    assert panel.visible is True and pending == name
+    assert (bot.settings.corpus_dir / "docs" / name).exists() and status_of(bot)[name] == "indexed"
+
+
+def test_asking_to_remove_the_last_document_says_why_not_and_asks_nothing(bot: Assistant) -> None:
+    question, panel, pending, message = Handlers(bot).ask_removal("field-notes.txt")
+    assert question == "" and panel.visible is False and pending is None
+    assert "**Not removed** field-notes.txt: it is the only indexed document" in message
 
 
 def test_the_last_indexed_document_cannot_be_removed(bot: Assistant) -> None:

@@ -22,6 +22,7 @@ from assistant.ingest.guarded import shown
 from assistant.records import Document, Skipped
 
 ALLOWED = (".txt", ".md", ".html", ".pdf", ".docx")
+KINDS = "PDF, Word, text, Markdown and HTML"  # ALLOWED in words, for people
 SIDECAR = ".meta.yaml"
 _FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
 _writing = threading.Lock()  # one upload or removal at a time, so two sessions never pick the same name
@@ -51,7 +52,7 @@ class Accepted:
 
 @dataclass(frozen=True)
 class Refused:
-    """An upload that is not stored, and why."""
+    """An upload that is not stored (its reason a sentence naming it), or a removal not done, and why."""
 
     original: str
     reason: str
@@ -123,17 +124,23 @@ def plan_uploads(uploads: Iterable[tuple[Path, str, int]], taken: set[str], max_
         shown = client_name(original)
         suffix = PurePosixPath(shown).suffix.lower()
         if suffix not in ALLOWED:
-            out.append(Refused(shown, f"{suffix or 'no extension'} is not accepted: upload {', '.join(ALLOWED)}"))
+            out.append(Refused(shown, wrong_type([shown])))
         elif size > max_bytes:
             over = f"{size / 1_000_000:.1f} MB is over the {max_bytes / 1_000_000:g} MB limit"
-            out.append(Refused(shown, f"{over}: split or compress it"))
+            out.append(Refused(shown, f"{shown} was not added: {over}; split or compress it."))
         elif size == 0:
-            out.append(Refused(shown, "the file is empty"))
+            out.append(Refused(shown, f"{shown} was not added: the file is empty."))
         else:
             name = stored_name(shown, taken)
             taken.add(PurePosixPath(name).stem.casefold())
             out.append(Accepted(shown, name, source))
     return out
+
+
+def wrong_type(names: list[str]) -> str:
+    """Why files of other types were not added, in words (the browser says the same before uploading)."""
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    return f"Only {KINDS} files can be added; {listed} {'were' if len(names) > 1 else 'was'} not added."
 
 
 def plan_removal(name: str, on_disk: Iterable[str], indexed: Iterable[str]) -> list[str] | Refused:
@@ -174,7 +181,8 @@ def _stored(docs: Path, item: Accepted) -> Accepted | Refused:
         _write_new(docs / item.name, item.source)
     except OSError as err:
         why = err.strerror or str(err)
-        return Refused(item.original, f"could not be saved in {docs} ({why}): check its free space and permissions")
+        because = f"it could not be saved in {docs} ({why}): check its free space and permissions."
+        return Refused(item.original, f"{item.original} was not added: {because}")
     return item
 
 
