@@ -222,6 +222,26 @@ def test_a_file_of_another_type_is_refused_in_words_and_the_rest_is_added(page: 
     assert "HTTP" not in page.evaluate("document.body.innerText")
 
 
+def test_a_dropped_batch_loses_only_its_file_of_another_type(page: Any) -> None:
+    """Dropped rather than chosen: the same words, and the batch's accepted file is still added."""
+    expect = need_browser().expect
+    documents(page)
+    page.evaluate(
+        """() => {
+        const batch = new DataTransfer();
+        batch.items.add(new File(["MZ"], "report.exe"));
+        batch.items.add(new File(["# Ferry note\\n\\nThe ferry pier reopens in June.\\n"], "ferry.md"));
+        const zone = document.querySelector("#upload .upload-container") || document.querySelector("#upload");
+        for (const type of ["dragenter", "dragover", "drop"])
+            zone.dispatchEvent(new DragEvent(type, { dataTransfer: batch, bubbles: true, cancelable: true }));
+    }"""
+    )
+    expect(page.locator("#upload-refused")).to_have_text(REFUSED)
+    expect(page.locator("#documents-status")).to_contain_text("Indexed in", timeout=60_000)
+    expect(page.locator("#documents")).to_contain_text("ferry.md")
+    assert "HTTP" not in page.evaluate("document.body.innerText")
+
+
 def test_at_390_px_every_column_of_the_table_is_on_screen(served: str) -> None:
     """At phone width each row stacks into labelled cells: Status and the rest stay in view, no sideways scroll."""
     expect = need_browser().expect
