@@ -38,6 +38,18 @@ def test_question_names_are_the_corpus_names_it_uses_longest_first(question: str
 
 
 @pytest.mark.parametrize(
+    ("question", "found"),
+    [
+        ("who hosted the ministerial", ("ministerial",)),  # "who" is a question word, not the WHO
+        ("What did the WHO say about the ministerial?", ("who", "ministerial")),
+        ("Which body left the WHO?", ("who",)),
+    ],
+)
+def test_a_name_that_is_also_a_stop_word_counts_only_in_capitals(question: str, found: tuple[str, ...]) -> None:
+    assert question_names(question, frozenset({"who", "ministerial"})) == found
+
+
+@pytest.mark.parametrize(
     ("question", "absent"),
     [
         ("When did the US sign its memorandum with Russia?", True),

@@ -17,7 +17,7 @@ QUESTION_WORDS = frozenset(
     "would could should can the a an of to in on for with by about tell me please say said "
     "according source sources article document give list name wat whats what's pls plz".split()
 )
-_STOP = frozenset(STOPWORDS_EN_PLUS) | QUESTION_WORDS
+STOP_WORDS = frozenset(STOPWORDS_EN_PLUS) | QUESTION_WORDS  # lower-cased
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
 
 
@@ -32,7 +32,7 @@ def words(text: str) -> list[str]:
 
 def stems(text: str) -> list[str]:
     """Stemmed content words of `text`, in order."""
-    return _stemmer().stemWords([w for w in words(text) if w not in _STOP])
+    return _stemmer().stemWords([w for w in words(text) if w not in STOP_WORDS])
 
 
 def closest(word: str, choices: list[str], cutoff: float = 80.0) -> str | None:

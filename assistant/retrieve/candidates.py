@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.ingest.index import Index
 from assistant.ingest.layout import Layout
-from assistant.ingest.lexicon import Lexicon, stems
+from assistant.ingest.lexicon import STOP_WORDS, Lexicon, stems
 from assistant.records import Hit, Mention, Sentence
 from assistant.retrieve.question import TIMES, AnswerType, answer_type, is_year
 
@@ -81,13 +81,19 @@ def names_absent(lexicon: Lexicon, question: str, canonical: Callable[[str], str
 
 
 def question_names(question: str, names: frozenset[str]) -> tuple[str, ...]:
-    """The corpus's entity names that occur in the question (word n-grams up to 5), longest first, not nested."""
-    words = re.findall(r"[\w'’.-]+", question.lower())
+    """The corpus's entity names that occur in the question (word n-grams up to 5), longest first, not nested.
+
+    A name that is also a stop word ("WHO", "US") counts only where the question writes it in capitals:
+    "who hosted it" names nobody.
+    """
+    written = re.findall(r"[\w'’.-]+", question)
+    words = [w.lower() for w in written]
     found: list[str] = []
     for n in range(5, 0, -1):
         for i in range(len(words) - n + 1):
             gram = " ".join(words[i : i + n]).strip(".")
-            if gram in names and not any(gram in f for f in found) and not gram.isdigit():
+            common = n == 1 and gram in STOP_WORDS and not written[i].isupper()
+            if gram in names and not common and not any(gram in f for f in found) and not gram.isdigit():
                 found.append(gram)
     return tuple(found)
 
