@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.ingest.corpus import load_corpus
+from assistant.ingest.corpus import fallback_title, load_corpus
 
 GOOD_FACT = """\
 - id: meeting
@@ -267,3 +267,22 @@ def test_hidden_files_and_word_lock_files_are_not_documents(tmp_path: Path) -> N
     (root / "docs" / "~$report.docx").write_bytes(b"\x00lock")
     corpus = load_corpus(root)
     assert [d.doc_id for d in corpus.documents] == ["note"] and corpus.skipped == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stem", "title"),
+    [
+        ("# Riverton Heat Plan\n\nCooling centres open in June.", "heat", "Riverton Heat Plan"),
+        ("## Budget 2027 ##\nLines.", "b", "Budget 2027"),
+        ("Rural Broadband Allocations\nThe fund opens in May.", "rural", "Rural Broadband Allocations"),
+        (
+            "The council approved " + "a long first paragraph without a title line " * 4,
+            "rural-broadband_2026",
+            "rural broadband 2026",
+        ),
+    ],
+)
+def test_a_document_without_a_stated_title_is_named_by_its_short_first_line_or_its_file(
+    text: str, stem: str, title: str
+) -> None:
+    assert fallback_title(text, stem) == title

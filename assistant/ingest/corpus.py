@@ -229,7 +229,7 @@ def read_document(
     if _exists(meta_file):
         parse = partial(guarded.read, meta_file, partial(_sidecar_meta, meta_file), root, limits)
         meta = (attempt(parse) if attempt else parse()) or meta
-    title = meta.title or extracted.title or _first_line(text) or path.stem
+    title = meta.title or extracted.title or fallback_title(text, path.stem)
     return Document(
         doc_id=doc_id_for(path.stem),
         path=path.name,
@@ -261,8 +261,17 @@ def _sidecar_meta(sidecar: Path, data: bytes) -> DocMeta:
     return _parse_meta(sidecar, decode(sidecar, data))
 
 
-def _first_line(text: str) -> str:
-    return next((line.strip()[:160] for line in text.splitlines() if line.strip()), "")
+TITLE_CHARS = 100  # a first line longer than this is a paragraph, not a title
+
+
+def fallback_title(text: str, stem: str) -> str:
+    """A title for a document that states none: its first line when short (Markdown heading marks
+    dropped), else its file name with separators as spaces."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first = re.sub(r"^#{1,6}\s+", "", first).rstrip("# ").strip()
+    if first and len(first) <= TITLE_CHARS:
+        return first
+    return re.sub(r"[-_\s]+", " ", stem).strip() or stem
 
 
 def _front_matter(path: Path, text: str) -> tuple[DocMeta, str]:
