@@ -279,6 +279,7 @@ class Answer(Record):
     text: str
     citations: list[Citation] = []
     abstained: bool = False
+    asks_back: bool = False  # (with `abstained`) not a decline: several fit, and the answer asks which one is meant
     calculation: Calculation | None = None
     resolved_question: str | None = None
     as_of: dt.date | None = None
@@ -314,5 +315,6 @@ class Declined(Record):
     """The calculator understood the question but cannot answer it from the sources."""
 
     message: str
+    asks: bool = False  # the message asks which one is meant: several facts fit
     uses: list[FactUse] = []
     rivals: list[FactUse] = []  # inputs the sources disagree on, when the message asks which source to use

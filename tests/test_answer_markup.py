@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.web.answer_markup import Block, Run, answer_markdown, blocks, md
+from assistant.records import Answer
+from assistant.web.answer_markup import Block, Run, answer_markdown, blocks, md, status_line
 
 CALCULATION = (
     "The funding comes to $12 billion [1][2].\n\n**Working:** $10 billion + $2 billion = $12 billion\n\n"
@@ -67,3 +68,18 @@ def test_labels_and_list_items_become_blocks() -> None:
 
 def test_md_escapes_markdown_and_html() -> None:
     assert md("*a* <b>") == "\\*a\\* &lt;b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("abstained", "asks_back", "line"),
+    [
+        (False, False, None),
+        (True, False, "Not answered by the sources."),
+        (True, True, "More than one fits: which one do you mean?"),  # a question back is no decline
+    ],
+)
+def test_the_status_line_tells_a_decline_from_a_question_back(
+    abstained: bool, asks_back: bool, line: str | None
+) -> None:
+    answer = Answer(question="q", text="t", abstained=abstained, asks_back=asks_back)
+    assert status_line(answer) == line

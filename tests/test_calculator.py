@@ -193,6 +193,7 @@ def test_declines_with_a_clear_message(question, message):
     declined = answer(question, MARCH_1)
     assert isinstance(declined, Declined), declined
     assert declined.message == message
+    assert declined.asks == message.endswith("?")  # a question back, not a decline
 
 
 # --- the invariant: every number or date shown is traceable -----------------------------------

@@ -315,7 +315,8 @@ def compose_calculation(
             inputs = render(prompts, "related", statement=f"{related.text} [{book.cite_sentence(related)}]")
         conflicts = _calculation_conflicts(outcome.rivals, index, book)
         text = render(prompts, "declined", message=outcome.message, inputs=inputs)
-        return Answer(question=question, text=text, citations=book.citations, abstained=True, conflicts=conflicts)
+        return Answer(question=question, text=text, citations=book.citations, abstained=True,
+                      asks_back=outcome.asks, conflicts=conflicts)  # fmt: skip
     conflicts = _calculation_conflicts(outcome.rivals, index, book)
     markers = "".join(f"[{n}]" for n in dict.fromkeys(numbers))
     headline = f"{outcome.headline.rstrip('.')} {markers}.".replace(" .", ".") if markers else outcome.headline

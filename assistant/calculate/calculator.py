@@ -110,7 +110,7 @@ def _days_between(query: Query, facts: Sequence[Fact], today: dt.date) -> Comput
         return inputs.nothing_for("date", query)
     targets = sorted(inputs.dates(query, facts), key=lambda t: t.day)
     if len(targets) != 2:
-        return Declined(message=phrasing.which_two_dates([t.name for t in targets]))
+        return Declined(message=phrasing.which_two_dates([t.name for t in targets]), asks=True)
     a, b = targets
     n = format_days(days_between(a.day, b.day))
     step = f"{format_date(b.day)} − {format_date(a.day)} = {n}"

@@ -121,7 +121,7 @@ def pick(query: Query, facts: Sequence[Fact], kind: str) -> Fact | Declined:
         return Declined(message=phrasing.no_match(noun))
     if len(found) > 1:
         listing, uses = listing_of(found, facts)
-        return Declined(message=phrasing.which_one(len(found), noun, listing), uses=uses)
+        return Declined(message=phrasing.which_one(len(found), noun, listing), asks=True, uses=uses)
     return found[0]
 
 
@@ -172,7 +172,7 @@ def pair(query: Query, facts: Sequence[Fact]) -> tuple[MoneyFact, MoneyFact] | D
         return found
     if len(found) > 2:
         listing, uses = listing_of(found, facts)
-        return Declined(message=phrasing.which_two_amounts(listing), uses=uses)
+        return Declined(message=phrasing.which_two_amounts(listing), asks=True, uses=uses)
     big, small = sorted(found, key=lambda m: m.amount, reverse=True)
     return big, small
 

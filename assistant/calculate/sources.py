@@ -86,7 +86,7 @@ def per_source(handler: Handler, facts: Sequence[Fact], outcome: Computed | Decl
         rival_uses = _uses(disputed, outcome.uses)[:MAX_LISTED]
         named = docs if len(docs) <= MAX_SOURCES else [*docs[:MAX_SOURCES], f"{len(docs) - MAX_SOURCES} more"]
         message = phrasing.which_source([u.value for u in rival_uses], named)
-        return Declined(message=message, uses=rival_uses, rivals=rival_uses)
+        return Declined(message=message, asks=True, uses=rival_uses, rivals=rival_uses)
     if len({r.result for _, r in done}) == 1:
         return done[0][1]
     return _side_by_side(done).model_copy(update={"rivals": _uses(disputed, outcome.uses)})

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.records import Answer
+
 # Markdown's own syntax (links, images, emphasis, code, tables, headings), autolinks (a scheme's
 # "://", "www.", an e-mail's "@"); `<`, `>` and `&` are left to html.escape.
 _MARKDOWN = re.compile(r"([\\`*_\[\]{}~|#!@])|(?<=[A-Za-z]):(?=//)|(?<=www)\.")
@@ -109,3 +111,10 @@ def markdown(answer_blocks: list[Block]) -> str:
 def answer_markdown(text: str) -> str:
     """An answer's text for the chat: its own formatting rendered, quoted document text literal."""
     return markdown(blocks(text))
+
+
+def status_line(answer: Answer) -> str | None:
+    """The line shown above an answer that is not one: a question back, or a decline; None for an answer."""
+    if answer.asks_back:
+        return "More than one fits: which one do you mean?"
+    return "Not answered by the sources." if answer.abstained else None

@@ -26,7 +26,7 @@ from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import AssistantError, InputError
 from assistant.ingest.text import paragraphs
 from assistant.records import Answer, Citation, Document
-from assistant.web.answer_markup import answer_markdown, md
+from assistant.web.answer_markup import answer_markdown, md, status_line
 from assistant.web.citation_markers import MARKERS_CSS, MARKERS_JS
 from assistant.web.cited_page import page_figure
 from assistant.web.conflicts_view import conflicts_html
@@ -210,8 +210,8 @@ def message_markdown(turn: Turn) -> str:
     if turn.answer is None:
         return f"**Could not answer:** {md(turn.error or 'unknown error')}"
     answer, parts = turn.answer, []
-    if answer.abstained:
-        parts.append("**Not answered by the sources.**")
+    if status := status_line(answer):
+        parts.append(f"**{status}**")
     if answer.resolved_question:
         parts.append(f"*Understood as: {md(answer.resolved_question)}*")
     parts.append(answer_markdown(answer.text))  # our formatting rendered, document text escaped
@@ -322,7 +322,12 @@ def sources_html(bot: Assistant, turn: Turn | None, at: int | None = None) -> st
         )
     answer = turn.answer
     kind, label = (
-        ("abstained", "Not answered by the sources — nearest passages:")
+        (
+            "abstained",
+            "More than one fits — the candidates:"
+            if answer.asks_back
+            else "Not answered by the sources — nearest passages:",
+        )
         if answer.abstained
         else ("answered", f"Sources for: {esc(answer.question)}")
     )

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.records import Answer, Citation, Conflict
+from assistant.web.answer_markup import status_line
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -60,8 +61,8 @@ def _section(question: str, answer: Answer, first_label: int, heading: str, as_o
     lines = [f"{heading} {question.strip()}", ""]
     if answer.resolved_question:
         lines += [f"*Understood as: {answer.resolved_question}*", ""]
-    if answer.abstained:
-        lines += ["**Not answered by the sources.**", ""]
+    if status := status_line(answer):
+        lines += [f"**{status}**", ""]
     lines += [_renumber(answer.text.strip(), numbers), ""]
     lines += [disagreement(c, numbers) for c in answer.conflicts]
     lines += [""] if answer.conflicts else []

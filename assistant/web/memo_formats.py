@@ -19,7 +19,7 @@ from docx import Document
 from docx.text.paragraph import Paragraph
 
 from assistant.records import Answer, Citation
-from assistant.web.answer_markup import Block, Run, blocks
+from assistant.web.answer_markup import Block, Run, blocks, status_line
 from assistant.web.memo import first_labels, location, one_line
 
 Pairs = Sequence[tuple[str, Answer]]
@@ -65,7 +65,8 @@ def heading(pairs: Pairs, i: int, question: str) -> str:
 def preamble(answer: Answer) -> list[str]:
     """The lines before an answer: how a follow-up was understood, and that it is not answered."""
     understood = [f"Understood as: {answer.resolved_question}"] if answer.resolved_question else []
-    return understood + (["Not answered by the sources."] if answer.abstained else [])
+    status = status_line(answer)
+    return understood + ([status] if status else [])
 
 
 # --- HTML ----------------------------------------------------------------------------------------
