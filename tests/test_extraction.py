@@ -71,6 +71,11 @@ MONEY = [
      {"contributor": "private sector", "purpose": None}),
     ("The bank lent £40 million for a new bridge.",
      {"currency": "GBP", "purpose": "new bridge"}),
+    # tables abbreviate the scale, in capitals as often as not
+    ("Bus fleet electrification: $64M.", {"amount": Decimal("64000000"), "currency": "USD"}),
+    ("Total | $1.2B", {"amount": Decimal("1200000000")}),
+    ("Grants of $5K each.", {"amount": Decimal("5000")}),
+    ("It cost $3bn.", {"amount": Decimal("3000000000")}),
 ]  # fmt: skip
 
 SHARES = [

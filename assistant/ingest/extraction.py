@@ -34,9 +34,10 @@ _WORD_NUMBERS = {
     "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100, "dozen": 12,
 }  # fmt: skip
 _NUMBER = rf"(?:{_NUM}|{'|'.join(_WORD_NUMBERS)})"
-_SCALES = {"trillion": 10**12, "tn": 10**12, "billion": 10**9, "bn": 10**9, "million": 10**6,
+_SCALES = {"trillion": 10**12, "tn": 10**12, "billion": 10**9, "bn": 10**9, "b": 10**9, "million": 10**6,
            "m": 10**6, "thousand": 10**3, "k": 10**3}  # fmt: skip
-_SCALE = r"(?:\s*(?P<scale>trillion|tn|billion|bn|million|m|thousand|k)\b)?"
+# Tables write "$64M", "$1.2B", "$5K": capital letters count too ("b" alone only as "B")
+_SCALE = r"(?:\s*(?P<scale>trillion|tn|billion|[bB][nN]|million|[mM]|thousand|[kK]|B)\b)?"
 _SYMBOLS = {"US$": "USD", "$": "USD", "C$": "CAD", "A$": "AUD", "€": "EUR", "£": "GBP",
             "¥": "JPY", "USD": "USD", "EUR": "EUR", "GBP": "GBP", "dollars": "USD",
             "euros": "EUR", "pounds": "GBP", "yen": "JPY"}  # fmt: skip
