@@ -4,7 +4,8 @@ In one run, on the shipped corpus with the real model: ingestion throughput, re-
 unchanged corpus, warm `ask` latency, cold start of `assistant ask` in a new process, peak memory,
 and the same measures for LlamaIndex's default pipeline over the same nodes and embedder (ratios
 ours / theirs). Then synthetic corpora of 1k, 10k and 100k chunks (evals/synth.py) show how
-ingestion, query latency, memory and FAISS recall@10 grow. Each measurement that needs its own
+ingestion, query latency, memory and FAISS recall@10 grow, and one 300-page PDF report and one 3 MB
+text document are each ingested from nothing (stand-in embedder). Each measurement that needs its own
 peak memory runs in its own process. Benchmarks print figures; they are not tests.
 """
 
