@@ -209,11 +209,11 @@ def _dispute(
 
 
 def _uses(index: Index) -> Callable[[str, str], bool]:
-    """Whether a document uses a stem anywhere (its title and headings included)."""
-    sentences, using = index.data.sentences, index.layout.using
+    """Whether a document uses a stem anywhere (its title and headings included): one look-up."""
+    docs_using = index.layout.docs_using
 
     def uses(stem: str, doc: str) -> bool:
-        return any(sentences[p].doc_id == doc for p in using.get(stem, ()))
+        return doc in docs_using.get(stem, ())
 
     return uses
 

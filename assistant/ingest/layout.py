@@ -34,6 +34,7 @@ class Layout:
     names: frozenset[str]  # lower-cased texts of every named entity in the corpus (not noun chunks)
     using: Mapping[str, tuple[int, ...]]  # stem -> the sentences that use it, in order
     at: Mapping[tuple[str, int], int]  # (document, start offset) -> the sentence that starts there
+    docs_using: Mapping[str, frozenset[str]]  # stem -> the documents that use it anywhere
 
     @classmethod
     def of(cls, sentences: Sequence[Sentence]) -> Layout:
@@ -67,7 +68,8 @@ class Layout:
         for p, s in enumerate(sentences):
             at.setdefault((s.doc_id, s.start), p)
         frozen = {stem: tuple(ps) for stem, ps in using.items()}
-        return cls(heading, tuple(section), tuple(previous), all_stems, tuple(first), names, frozen, at)
+        docs = {stem: frozenset(sentences[p].doc_id for p in ps) for stem, ps in using.items()}
+        return cls(heading, tuple(section), tuple(previous), all_stems, tuple(first), names, frozen, at, docs)
 
     def led_by(self, positions: Sequence[int]) -> list[int]:
         """The sentences right after each of `positions` in the same paragraph (which may lean on them), in order."""
