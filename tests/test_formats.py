@@ -163,3 +163,13 @@ def test_the_evaluation_pdf_and_word_files_lose_no_paragraph_and_no_word(name: s
     original = (evals / "ministerial" / "docs" / source).read_text("utf-8")
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", original) if p.strip()]
     assert extracted.text.strip().split("\n\n") == paragraphs
+
+
+def test_a_pdf_is_titled_by_its_first_line_even_when_the_text_joins_it_to_the_paragraph(tmp_path: Path) -> None:
+    lines = ["Harbour Cooperation Report", "The ports of Rotterdam and Antwerp agreed to share dredging data."]
+    path = pdf(
+        tmp_path / "harbour.pdf", [lines, ["Funding", "The fund is backed by 240 million euros."]], header="PORT NEWS"
+    )
+    assert read_pdf(path, path.read_bytes()).title == "Harbour Cooperation Report"  # the running header is no title
+    sentence = pdf(tmp_path / "plain.pdf", [["The ports agreed to share dredging data.", "More text follows here."]])
+    assert read_pdf(sentence, sentence.read_bytes()).title is None  # a sentence is no title: the file name is used

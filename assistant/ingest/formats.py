@@ -31,6 +31,7 @@ _HYPHENATED = re.compile(r"[a-z]-$")
 _ITEM = re.compile(r"(?:[\u2022\u25cf\u25aa*\-–—]|\d+[.)])\s")
 _CLOSING = (".", "!", "?", ":", ";", "”", '"', "’", ")")
 _GAP = 1.4  # a step down this many times the usual line spacing is a paragraph gap
+_TITLE_CHARS = 100  # a first line longer than this is no title
 _REPEATS = 2  # how many lines at the top and at the bottom of a page may be running headers/footers
 
 
@@ -58,7 +59,16 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
         raise CorpusError(
             str(path), "no text layer (a scanned PDF?): run OCR on it (e.g. ocrmypdf) or add a text version instead"
         )
-    return replace(_joined([(f"p. {n}", t) for n, t in enumerate(texts, 1)], pages=len(pages)), tables=tuple(every))
+    joined = _joined([(f"p. {n}", t) for n, t in enumerate(texts, 1)], pages=len(pages))
+    return replace(joined, title=pdf_title(pages), tables=tuple(every))
+
+
+def pdf_title(pages: list[str]) -> str | None:
+    """The first line of the first page (running headers dropped) when it reads as a title: short and
+    not a sentence. The text joins it to the paragraph below when no gap parts them."""
+    lines = drop_running_lines([page.translate(_LIGATURES).splitlines() for page in pages])
+    first = next((line.strip() for page in lines for line in page if line.strip()), "")
+    return first if 0 < len(first) <= _TITLE_CHARS and not first.endswith((".", ",", ";", ":")) else None
 
 
 def normalised(pages: list[str]) -> list[str]:
