@@ -111,7 +111,7 @@ class Assistant:
         except CorpusError as err:  # a broken alias table costs its aliases, not the answers
             log.warning("warning: skipped %s (answering without it; fix it and run `assistant ingest`)", err)
             aliases = load_aliases([PACKAGED_ALIASES])
-        return cls(settings, index, embedder, lexicon, aliases, scorer or load_scorer())
+        return cls(settings, _opened(index), embedder, lexicon, aliases, scorer or load_scorer())
 
     def current(self) -> Assistant:
         """This Assistant, or one on the build that went live since it was loaded (checked every few s)."""
@@ -129,7 +129,7 @@ class Assistant:
         except AssistantError:
             return self  # a broken newer build is never served; keep answering from this one
         lexicon = Lexicon.build(s.text for s in index.data.sentences)
-        self._newer = replace(self, index=index, lexicon=lexicon, _newer=None, _checked_at=now)
+        self._newer = replace(self, index=_opened(index), lexicon=lexicon, _newer=None, _checked_at=now)
         return self._newer
 
     def ask(self, question: str, history: list[dict[str, Any]] | None = None, today: dt.date | None = None) -> Answer:
@@ -222,3 +222,14 @@ class Assistant:
         probabilities = self.scorer.rank(rows, query_text, texts, relevance)
         scored = [Scored(c.position, c.sentence, float(p), c.typed) for c, p in zip(found, probabilities, strict=True)]
         return sorted(scored, key=lambda c: (-c.score, c.position))
+
+
+def _opened(index: Index) -> Index:
+    """The index, with the look-ups the answer path derives from its facts built now rather than on
+    the first question that needs each (at 10k chunks the first money or partner question paid
+    about 100 ms for them). The calculator is imported here for the same reason."""
+    import assistant.calculate.calculator  # noqa: F401 -- its modules register their look-ups
+    from assistant.cache import derive_all
+
+    derive_all(index.data.facts)
+    return index

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 KEEP = 4  # sequences remembered per function: the index's facts and the calculator's runs beside it
+_OF_FACTS: list[Callable[[Sequence[Any]], Any]] = []  # the `of_facts` look-ups, for `derive_all`
 
 
 def per_sequence(derive: Callable[[Sequence[Any]], T]) -> Callable[[Sequence[Any]], T]:
@@ -36,3 +37,17 @@ def per_sequence(derive: Callable[[Sequence[Any]], T]) -> Callable[[Sequence[Any
         return value
 
     return remembered
+
+
+def of_facts(derive: Callable[[Sequence[Any]], T]) -> Callable[[Sequence[Any]], T]:
+    """`per_sequence` for a look-up of a fact list that `derive_all` builds when an index is opened."""
+    remembered = per_sequence(derive)
+    _OF_FACTS.append(remembered)
+    return remembered
+
+
+def derive_all(facts: Sequence[Any]) -> None:
+    """Derive every `of_facts` look-up of `facts` now (an index's facts when it is opened), so that
+    the first question of each kind does not pay for it. Only functions of imported modules count."""
+    for derive in list(_OF_FACTS):
+        derive(facts)

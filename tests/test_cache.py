@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from assistant.cache import KEEP, per_sequence
+import pytest
+
+from assistant import cache
+from assistant.cache import KEEP, derive_all, of_facts, per_sequence
 
 
 def counting() -> tuple[list[int], Callable[[Sequence[int]], int]]:
@@ -38,3 +41,17 @@ def test_the_last_few_lists_are_remembered_side_by_side() -> None:
         for items in lists:
             total(items)
     assert len(calls) == KEEP
+
+
+def test_an_index_s_fact_look_ups_are_derived_when_it_is_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_OF_FACTS", [])  # this test's look-up is not registered for the real indexes
+    calls: list[int] = []
+
+    @of_facts
+    def doubled(items: Sequence[int]) -> list[int]:
+        calls.append(1)
+        return [2 * n for n in items]
+
+    facts = [1, 2]
+    derive_all(facts)
+    assert len(calls) == 1 and doubled(facts) == [2, 4] and len(calls) == 1  # already derived

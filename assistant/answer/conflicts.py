@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Literal
 
-from assistant.cache import per_sequence
+from assistant.cache import of_facts
 from assistant.ingest.lexicon import stems
 from assistant.records import CountFact, Fact, Mention, MoneyFact, Sentence
 
@@ -319,7 +319,7 @@ def _with_detail(claim: Claim, facts: Sequence[Fact]) -> Claim:
     return Claim(claim.kind, claim.value, claim.key, s, claim.start, claim.end, frozenset(detail))
 
 
-@per_sequence
+@of_facts
 def _stated_at(facts: Sequence[Fact]) -> dict[tuple[str, int | None], list[Fact]]:
     """(document, start offset) -> the facts that start there, in order."""
     found: dict[tuple[str, int | None], list[Fact]] = {}

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.cache import per_sequence
+from assistant.cache import of_facts
 from assistant.calculate import phrasing
 from assistant.calculate.arithmetic import (
     due_date,
@@ -61,7 +61,7 @@ def deadline(c: CommitmentFact, facts: Sequence[Fact]) -> Target:
     return Target(describe(c, facts), due, (anchor, within), working)
 
 
-@per_sequence
+@of_facts
 def _events_by_id(facts: Sequence[Fact]) -> dict[str, EventFact]:
     """Id -> the first event fact with that id (a listing of deadlines looks each anchor up)."""
     found: dict[str, EventFact] = {}

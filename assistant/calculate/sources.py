@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from assistant.cache import per_sequence
+from assistant.cache import of_facts
 from assistant.calculate import phrasing
 from assistant.calculate.arithmetic import format_date, format_days, format_money
 from assistant.calculate.inputs import MAX_LISTED
@@ -45,7 +45,7 @@ def _value(fact: Fact) -> object:
     return None
 
 
-@per_sequence
+@of_facts
 def same_things(facts: Sequence[Fact]) -> list[list[Fact]]:
     """Groups of facts about one thing stated in more than one sentence (usually in several documents).
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.cache import per_sequence
+from assistant.cache import of_facts
 from assistant.calculate.aliases import STOP, Aliases
 from assistant.ingest.lexicon import closest
 from assistant.records import CommitmentFact, Fact
@@ -345,7 +345,7 @@ def partners(commitment: CommitmentFact, facts: Sequence[Fact]) -> list[str]:
     return [p for p in commitment.parties if p not in common] or list(commitment.parties)
 
 
-@per_sequence
+@of_facts
 def _common_parties(facts: Sequence[Fact]) -> frozenset[str]:
     """The party to every commitment among `facts` (asked once per agreement a listing names)."""
     return frozenset(self_parties([f for f in facts if f.kind == "commitment"]))
