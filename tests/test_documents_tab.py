@@ -100,11 +100,17 @@ def test_asking_to_remove_names_the_document_by_title_and_removes_nothing(bot: A
     handlers.upload([str(uploads / "Harbour report.pdf")])
     name = next(r.file for r in rows_of(bot) if r.format == "pdf")
     question, panel, pending, _ = handlers.ask_removal(name)
-    title = "Harbour Cooperation Report The ports of Rotterdam and Antwerp agreed to share…"  # cut at 80 characters
-    assert question.startswith(f"Remove “{title}”")
-    assert "from the corpus?" in question and name in question
+    assert question.startswith("Remove “Harbour Cooperation Report” from the corpus?") and name in question
     assert panel.visible is True and pending == name
     assert (bot.settings.corpus_dir / "docs" / name).exists() and status_of(bot)[name] == "indexed"
+
+
+def test_a_long_title_is_cut_at_a_word_in_the_removal_question(bot: Assistant, tmp_path: Path) -> None:
+    words = "Regional Broadband Allocations and Milestones for the Northern Highlands and the Western Plains"
+    (tmp_path / "long.txt").write_text(f"{words}\n\nThe fund opens in May.\n", "utf-8")
+    Handlers(bot).upload([str(tmp_path / "long.txt")])
+    question = Handlers(bot).ask_removal("long.txt")[0]
+    assert question.startswith("Remove “Regional Broadband Allocations and Milestones for the Northern Highlands and…”")
 
 
 def test_asking_to_remove_the_last_document_says_why_not_and_asks_nothing(bot: Assistant) -> None:
