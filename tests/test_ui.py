@@ -396,3 +396,12 @@ def test_a_passage_whose_document_changed_since_the_answer_shows_the_quote_alone
     assert ui.cited_text(bot, c)[c.start : c.end] == c.quote
     shown = ui.cited_text(bot, moved)
     assert shown.strip() == c.quote and shown[moved.start : moved.end] == c.quote
+
+
+def test_example_questions_come_from_the_corpus_and_another_corpus_shows_none(tmp_path: Path) -> None:
+    assert ui.examples_for(tmp_path, 1000) == []  # a user's own corpus without examples.txt
+    lines = ["# a comment", "", "Who chairs the board?", "x" * 50, *[f"Question {n}?" for n in range(10)]]
+    (tmp_path / "examples.txt").write_text("\n".join(lines), "utf-8")
+    shown = ui.examples_for(tmp_path, 40)
+    assert shown[:2] == ["Who chairs the board?", "Question 0?"] and len(shown) == ui.MAX_EXAMPLES
+    assert ui.examples_for(PROJECT_ROOT / "corpus", 1000)[1] == "Who hosted the Critical Minerals Ministerial?"

@@ -41,14 +41,20 @@ from assistant.web.memo_panel import MemoPanel, add_memo_panel
 from assistant.web.server_setup import temp_folder, trust_proxies, use_temp_folder
 
 DEFAULT_FEEDBACK = PROJECT_ROOT / "feedback" / "feedback.jsonl"
-EXAMPLES = [  # partnerships, deadlines, the reserve
-    "Which partners will the US sign agreements with?",
-    "Who hosted the Critical Minerals Ministerial?",
-    "When is the memorandum of understanding with Japan and the EU due?",
-    "How many days are left until the action plan with Mexico is due?",
-    "What is the total funding for the strategic critical minerals reserve?",
-    "What is the strategic critical minerals reserve?",
-]
+MAX_EXAMPLES = 8
+
+
+def examples_for(corpus_dir: Path, max_chars: int) -> list[str]:
+    """The corpus's example questions (`<corpus>/examples.txt`, one per line, `#` comments), for the
+    question box; none when the file is missing or unreadable, so another corpus never shows these."""
+    try:
+        lines = (corpus_dir / "examples.txt").read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    wanted = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return [q for q in wanted if len(q) <= max_chars][:MAX_EXAMPLES]
+
+
 CSS = """
 .banner { padding: .5em .8em; border-radius: 6px; margin-bottom: .6em; font-weight: 600; }
 .banner.abstained { background: #fff4e5; border-left: 5px solid #e08a00; color: #6b3f00; }
@@ -488,7 +494,8 @@ def build_app(
                             elem_id="today",
                             label="Today (YYYY-MM-DD), for deadline questions",
                         )
-                        gr.Examples(EXAMPLES, inputs=[box], label="Try one of these")
+                        if examples := examples_for(bot.settings.corpus_dir, bot.settings.max_question_chars):
+                            gr.Examples(examples, inputs=[box], label="Try one of these")
                     with gr.Column(scale=2):
                         sources = gr.HTML(sources_html(bot, None), elem_id="sources", js_on_load=None)
                         memo = add_memo_panel()
