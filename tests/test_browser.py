@@ -10,6 +10,7 @@ import shutil
 import socket
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def served(bot: Assistant, feedback: Path) -> Iterator[str]:
+    """The app for `bot` served on a free port while the block runs (its address).
+
+    Gradio creates event loops it never closes (gradio.utils.safe_get_lock): they are disposed of here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        app = ui.build_app(bot, feedback)
+        port = free_port()
+        ui.serve(app, port=port, prevent_thread_lock=True, quiet=True)
+        asyncio.set_event_loop(None)
+        gc.collect()
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            app.close()
+            gc.collect()
+
+
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a free loopback port: a corpus copy plus a document carrying <script>, fake embedder."""
@@ -79,19 +102,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # threshold is lowered: these tests are about the page, not abstention.
     settings = Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index", abstain_below=0.02)
     bot = Assistant.load(settings)
-    # Gradio creates event loops it never closes (gradio.utils.safe_get_lock): dispose of them here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app = ui.build_app(bot, root / "feedback.jsonl")
-        port = free_port()
-        ui.serve(app, port=port, prevent_thread_lock=True, quiet=True)
-        asyncio.set_event_loop(None)
-        gc.collect()
-    yield f"http://127.0.0.1:{port}/"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app.close()
-        gc.collect()
+    with served(bot, root / "feedback.jsonl") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,11 @@ in words, the table at phone width, screenshots, and the time from upload to an 
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import json
 import os
 import re
 import shutil
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +16,10 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.web import app as ui
 from assistant.web import documents_tab
 from tests.documents import pdf, report_pdf
-from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, ask, free_port, need_browser, shot
+from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, ask, need_browser, shot
+from tests.test_browser import served as serving
 from tests.test_browser_a11y import serious
 
 pytestmark = [pytest.mark.browser]
@@ -53,18 +50,8 @@ FLOOD_QUESTION = "How much is budgeted for pump stations in 2027?"
 
 
 def _serve(settings: Settings, root: Path) -> Iterator[str]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app = ui.build_app(Assistant.load(settings), root / "feedback.jsonl")
-        port = free_port()
-        ui.serve(app, port=port, prevent_thread_lock=True, quiet=True)
-        asyncio.set_event_loop(None)
-        gc.collect()
-    yield f"http://127.0.0.1:{port}/"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app.close()
-        gc.collect()
+    with serving(Assistant.load(settings), root / "feedback.jsonl") as address:
+        yield address
 
 
 @pytest.fixture

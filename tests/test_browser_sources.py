@@ -3,12 +3,9 @@ PDF's cited page is drawn with the quote highlighted."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import gc
 import io
 import shutil
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,9 +13,8 @@ import pytest
 
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
-from assistant.web import app as ui
 from tests.documents import pdf
-from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, ask, free_port, need_browser, shot
+from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, ask, need_browser, served, shot
 from tests.test_browser_a11y import serious
 
 pytestmark = [pytest.mark.browser]
@@ -44,18 +40,8 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "corpus" / "docs" / "lithium-survey.meta.yaml").write_text("title: Lithium Survey 2026\n")
     settings = Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index", abstain_below=0.02)
     bot = Assistant.load(settings)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app = ui.build_app(bot, root / "feedback.jsonl")
-        port = free_port()
-        ui.serve(app, port=port, prevent_thread_lock=True, quiet=True)
-        asyncio.set_event_loop(None)
-        gc.collect()
-    yield f"http://127.0.0.1:{port}/"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app.close()
-        gc.collect()
+    with served(bot, root / "feedback.jsonl") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
