@@ -14,7 +14,14 @@ import pytest
 from assistant.api import Assistant
 from assistant.config import PROJECT_ROOT, Settings
 from tests.documents import pdf
-from tests.test_browser import ARGS, CHROMIUM, TIMEOUT_MS, ask, need_browser, served, shot
+from tests.test_browser import (  # noqa: F401 -- browser: the fixture, over this module's url
+    TIMEOUT_MS,
+    ask,
+    browser,
+    need_browser,
+    served,
+    shot,
+)
 from tests.test_browser_a11y import serious
 
 pytestmark = [pytest.mark.browser]
@@ -44,15 +51,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
 
 
-@pytest.fixture(scope="module")
-def browser(url: str) -> Iterator[Any]:
-    with need_browser().sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser: Any, url: str, theme: str = "light") -> Any:
+def open_page(browser: Any, url: str, theme: str = "light") -> Any:  # noqa: F811 -- the fixture
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -63,7 +62,7 @@ def open_page(browser: Any, url: str, theme: str = "light") -> Any:
 
 
 @pytest.fixture
-def page(browser: Any, url: str) -> Iterator[Any]:
+def page(browser: Any, url: str) -> Iterator[Any]:  # noqa: F811 -- the fixture
     page = open_page(browser, url)
     yield page
     page.context.close()
@@ -123,7 +122,7 @@ def highlighted_pixels(data_uri: str) -> int:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_a_pdf_citation_shows_its_page_with_the_quote_highlighted(browser: Any, url: str, theme: str) -> None:
+def test_a_pdf_citation_shows_its_page_with_the_quote_highlighted(browser: Any, url: str, theme: str) -> None:  # noqa: F811 -- the fixture
     expect = need_browser().expect
     page = open_page(browser, url, theme)
     try:
