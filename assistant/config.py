@@ -12,7 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The answer rules that can be switched off one by one (assistant/answer/decide.py says what each does).
-Rule = Literal["table_cells", "typed_decline", "names_absent", "doubted_lookup", "counted_deadline", "closest_passage"]
+Rule = Literal[
+    "table_cells", "typed_decline", "names_absent", "doubted_lookup", "counted_deadline", "closest_passage", "follow_on"
+]
 
 
 class Settings(BaseSettings):

@@ -55,10 +55,15 @@ def harbour(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """A short unseen document (tests/documents.py HARBOUR) indexed with the real model."""
     from tests.documents import HARBOUR
 
-    root = tmp_path_factory.mktemp("harbour")
+    return one_document(tmp_path_factory, "harbour", HARBOUR, "minilm")
+
+
+def one_document(factory: pytest.TempPathFactory, name: str, text: str, embedder: str) -> Assistant:
+    """An assistant over a corpus of one text document, `name`.txt, indexed in a fresh folder."""
+    root = factory.mktemp(name)
     (root / "corpus" / "docs").mkdir(parents=True)
-    (root / "corpus" / "docs" / "harbour.txt").write_text(HARBOUR, "utf-8")
-    return Assistant.load(Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder="minilm"))
+    (root / "corpus" / "docs" / f"{name}.txt").write_text(text, "utf-8")
+    return Assistant.load(Settings(corpus_dir=root / "corpus", index_dir=root / "index", embedder=embedder))  # type: ignore[arg-type]
 
 
 def assert_citations_exact(bot: Assistant, answer) -> None:  # type: ignore[no-untyped-def]

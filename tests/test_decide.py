@@ -8,9 +8,13 @@ from typing import get_args
 import pytest
 
 from assistant import Assistant
-from assistant.answer.decide import RULES, Policy
+from assistant.answer.compose import Scored, compose
+from assistant.answer.decide import FOLLOW_RATIO, RULES, Policy
 from assistant.config import Rule
-from tests.conftest import assert_citations_exact
+from assistant.ingest.lexicon import stems
+from assistant.retrieve.candidates import typed_mentions
+from assistant.retrieve.question import answer_type
+from tests.conftest import assert_citations_exact, one_document
 
 CLOSEST = "The documents do not answer this directly. The closest passage is:"
 
@@ -68,3 +72,65 @@ def test_a_threshold_above_every_probability_declines_what_it_would_answer(harbo
     assert not at_threshold(harbour, 0.0).ask(question).abstained
     declined = without(at_threshold(harbour, 1.0), "doubted_lookup").ask(question)
     assert declined.abstained and declined.calculation is None, declined.text
+
+
+STORY = (
+    "The Mill Bakery\n\n"
+    "In March 2019 the credit union wrote to say it was closing the bakery's account. "
+    "My uncle Tobias Marr paid the flour suppliers from his own savings until the spring. "
+    "We moved the account to a cooperative bank in May.\n\n"
+    "The new ovens arrived in June."
+)
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return one_document(tmp_path_factory, "story", STORY, "fake")
+
+
+def scored_as(bot: Assistant, question: str, probabilities: dict[str, float]) -> list[Scored]:
+    """The story's sentences that start with each key, with that probability, best first."""
+    sentences = bot.index.data.sentences
+    wanted = answer_type(question)
+    out = []
+    for start, p in probabilities.items():
+        position = next(i for i, s in enumerate(sentences) if s.text.startswith(start))
+        s = sentences[position]
+        out.append(Scored(position, s, p, typed_mentions(s, wanted, frozenset(stems(question)))))
+    return sorted(out, key=lambda c: -c.score)
+
+
+WHO = "Who paid the suppliers when the credit union closed the account?"
+
+
+def test_the_sentence_after_the_best_in_its_paragraph_is_quoted_with_it_and_gives_the_short_answer(story) -> None:
+    scored = scored_as(story, WHO, {"In March 2019": 0.6, "My uncle": 0.2, "We moved": 0.05})
+    answer = compose(WHO, scored, story.index, story.settings.prompts_dir, 3, 0.3, 0.5, None, FOLLOW_RATIO)
+    assert [c.quote[:9] for c in answer.citations] == ["In March ", "My uncle "], answer.text
+    assert "**Tobias Marr**" in answer.text and "2019**" not in answer.text, answer.text
+    assert_citations_exact(story, answer)
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "why"),
+    [({"In March 2019": 0.6, "My uncle": 0.1}, "below the share of the best's probability"),
+     ({"My uncle": 0.6, "In March 2019": 0.5}, "before the best, not after it"),
+     ({"We moved": 0.6, "The new ovens": 0.5}, "in the next paragraph")],
+)  # fmt: skip
+def test_no_other_sentence_is_quoted_as_the_follow_on(story, probabilities: dict[str, float], why: str) -> None:
+    scored = scored_as(story, WHO, probabilities)
+    answer = compose(WHO, scored, story.index, story.settings.prompts_dir, 3, 0.9, 0.99, None, FOLLOW_RATIO)
+    assert len(answer.citations) == 1, why
+
+
+def test_without_the_follow_on_rule_only_the_best_sentence_is_quoted(story) -> None:
+    scored = scored_as(story, WHO, {"In March 2019": 0.6, "My uncle": 0.2})
+    answer = compose(WHO, scored, story.index, story.settings.prompts_dir, 3, 0.3, 0.5, None, None)
+    assert len(answer.citations) == 1 and "Tobias" not in answer.text, answer.text
+
+
+def test_a_best_sentence_with_its_own_short_answer_is_quoted_alone(story) -> None:
+    question = "When did the credit union write about the account?"
+    scored = scored_as(story, question, {"In March 2019": 0.6, "My uncle": 0.5})
+    answer = compose(question, scored, story.index, story.settings.prompts_dir, 3, 0.9, 0.99, None, FOLLOW_RATIO)
+    assert "**March 2019**" in answer.text and len(answer.citations) == 1, answer.text

@@ -40,6 +40,8 @@ def test_a_wh_word_asks_for_entity_labels(question: str, labels: frozenset[str])
         ("If the loan is repaid, how much is left?", AMOUNTS),
         ("When is the deadline, and who signs it?", TIMES),  # "When is ..." asks when
         ("When did the Normans arrive?", TIMES),
+        ("Who lent the company money when the bank pulled its overdraft?", PEOPLE),  # a later "when" clause
+        ("How much did the council pay when the contract was signed?", AMOUNTS),
     ],
 )
 def test_a_leading_clause_does_not_decide_what_is_asked(question: str, labels: frozenset[str]) -> None:

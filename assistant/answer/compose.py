@@ -129,21 +129,30 @@ def compose(
     threshold: float,
     support_ratio: float = 0.5,
     weights: Mapping[str, float] | None = None,
+    follow_ratio: float | None = None,
 ) -> Answer:
     """An extractive answer from the best sentences (the decision, answer/decide.py, chose to answer).
 
     Further sentences are cited when at least `threshold` and `support_ratio` of the best's
-    probability. `weights` (the question's terms and their IDF) let it say when another candidate
-    sentence gives a different value for what the answer states.
+    probability. With `follow_ratio`, when the best sentence gives no short answer, the sentence
+    that follows it in its paragraph is quoted with it, cited apart, if its probability is at least
+    that share of the best's (a story names its subject, then says what happened: "…withdrew our
+    overdraft. My aunt lent us…"); the short answer may then come from that one.
+    `weights` (the question's terms and their IDF) let it say when another candidate sentence gives
+    a different value for what the answer states.
     """
     best = scored[0]
+    short = focus(question, best)
+    after = following(scored, index, follow_ratio) if follow_ratio is not None and short is None else None
     floor = max(threshold, best.score * support_ratio)
-    chosen = [best] + [s for s in scored[1:] if s.score >= floor and not is_heading(index, s.position)][
-        : max_citations - 1
-    ]
+    others = [s for s in scored[1:] if s.score >= floor and not is_heading(index, s.position) and s is not after]
+    chosen = [best] + others[: max_citations - 1 - (after is not None)]
     book = CitationBook(index)
     lines = [f"{s.sentence.text} [{book.cite_sentence(s.sentence)}]" for s in chosen]
-    short = focus(question, best)
+    if after is not None:
+        lines[0] += f" {after.sentence.text} [{book.cite_sentence(after.sentence)}]"
+    if after is not None and not best.typed:
+        short = focus(question, after)
     direct = render(prompts, "direct", focus=short, statement=lines[0]) if short else lines[0]
     try:
         found = _disagreement(question, scored, index, weights or {})
@@ -156,6 +165,19 @@ def compose(
     support = render(prompts, "support", statements="\n".join(f"- {line}" for line in lines[1:])) if lines[1:] else ""
     text = render(prompts, "answer", direct=direct, support=support)
     return Answer(question=question, text=text, citations=book.citations, conflicts=conflicts)
+
+
+def following(scored: list[Scored], index: Index, ratio: float) -> Scored | None:
+    """The candidate right after the best sentence in the same paragraph, when its probability is at
+    least `ratio` of the best's and it is a statement, not a heading."""
+    best, sentences = scored[0], index.data.sentences
+    nxt = best.position + 1
+    if nxt >= len(sentences) or sentences[nxt].doc_id != best.sentence.doc_id:
+        return None
+    if sentences[nxt].paragraph != best.sentence.paragraph or is_heading(index, nxt):
+        return None
+    found = next((s for s in scored[1:] if s.position == nxt), None)
+    return found if found is not None and found.score >= ratio * best.score else None
 
 
 def disagreement_line(prompts: Path, conflict: Conflict) -> str:

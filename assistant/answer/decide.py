@@ -5,7 +5,8 @@ Read top to bottom, a question's route is:
 0. a question that names a table's row (and column) is answered by that cell, cited to the cell;
 1. a deadline the best sentence counts from an event ("within 90 days of the summit") is worked out;
 2. a question that needs arithmetic the sentences do not state outright is calculated from cited facts;
-3. otherwise the best sentence answers when the scorer is sure enough (`Policy.threshold`);
+3. otherwise the best sentence answers when the scorer is sure enough (`Policy.threshold`), with the
+   sentence after it in its paragraph when the best gives no short answer (`Policy.follow_ratio`);
 4. a look-up the scorer doubts is answered by the fact one of the best sentences states;
 5. else the closest passage is shown, visibly not a direct answer, or the assistant declines.
 
@@ -60,6 +61,9 @@ LOOKUPS = {"event_date": "event", "count": "count", "money_amount": "money", "sh
 DATED = frozenset({"due_date", "first_deadline"})  # answered by a sentence that states the date outright
 # Rules that `Policy.rules_off` can switch off, to measure what each one gains and costs.
 RULES: tuple[str, ...] = get_args(Rule)
+# The sentence after the best one in its paragraph is quoted with it from this share of the best's
+# probability on (rule "follow_on"; chosen on the tuning suites, evals/README.md).
+FOLLOW_RATIO = 0.2
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -72,6 +76,7 @@ class Policy:
     support_ratio: float = 0.5  # further sentences are cited when at least this share of the best's probability
     max_citations: int = 3
     rules_off: frozenset[str] = frozenset()
+    follow_ratio: float = FOLLOW_RATIO  # the best's next sentence in its paragraph is quoted from this share on
 
     def on(self, rule: str) -> bool:
         return rule not in self.rules_off
@@ -136,7 +141,8 @@ class Decider:
         typed_miss = p.on("typed_decline") and bool(scored) and bool(answer_type(text).labels) and not scored[0].typed
         if sure and not typed_miss:
             cited = (p.max_citations, p.threshold, p.support_ratio)
-            return compose(text, scored, self.index, self.prompts, *cited, weights)
+            follow = p.follow_ratio if p.on("follow_on") else None
+            return compose(text, scored, self.index, self.prompts, *cited, weights, follow)
         return abstain(text, self._closest(scored), self.index, self.prompts)
 
     def _closest(self, scored: list[Scored]) -> Sentence | None:

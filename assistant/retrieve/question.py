@@ -68,8 +68,15 @@ def answer_type(question: str) -> AnswerType:
     text = _main_clause(question.lower().replace("’", "'"))
     if re.search(r"\b(?:why|how (?:do|does|did|is|are|was|were|can|could))\b", text):
         return AnswerType()
-    labels = next((labels for pattern, labels in _RULES if pattern.search(text)), frozenset())
+    labels = _asked_labels(text)
     return AnswerType(labels=labels, head=None if labels else _which_head(text))
+
+
+def _asked_labels(text: str) -> frozenset[str]:
+    """The labels of the rule matching earliest: the asking word, not a later clause, decides
+    ("Who lent the money when the bank pulled its loan?" asks who); at the same place, the first rule."""
+    found = [(m.start(), order) for order, (pattern, _) in enumerate(_RULES) if (m := pattern.search(text))]
+    return _RULES[min(found)[1]][1] if found else frozenset()
 
 
 _AUXILIARIES = "is|was|are|were|do|does|did|will|would|can|could|should|shall|has|have|had|may|might|must"
