@@ -201,12 +201,13 @@ def collect_own(rows: Rows, work: Path, embedder: Embedder) -> None:
         print(f"  {questions.relative_to(ROOT)}: {used} questions so far", flush=True)
 
 
-def sample_weights(rows: Rows) -> np.ndarray:
+def sample_weights(rows: Rows, share: float = OWN_SHARE) -> np.ndarray:
+    """Row weights: the team sets' rows together weigh `share` times all SQuAD rows."""
     _, _, question, _ = rows.arrays()
     own = np.asarray(rows.own)[question]
     w = np.ones(len(question))
     if own.any():
-        w[own] = OWN_SHARE * (~own).sum() / own.sum()
+        w[own] = share * (~own).sum() / own.sum()
     return w
 
 
@@ -219,13 +220,13 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> Scorer:
     return Scorer(mean, scale, model.coef_[0], float(model.intercept_[0]), 0.5, SUPPORT_RATIO)
 
 
-def out_of_fold(rows: Rows, c: float, x: np.ndarray | None = None) -> np.ndarray:
+def out_of_fold(rows: Rows, c: float, x: np.ndarray | None = None, share: float = OWN_SHARE) -> np.ndarray:
     """Probabilities of every row from a model that never saw its group (`x`: the rows' features, if not theirs)."""
     from sklearn.model_selection import GroupKFold
 
     own_x, y, _, group = rows.arrays()
     x = own_x if x is None else x
-    w = sample_weights(rows)
+    w = sample_weights(rows, share)
     p = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=FOLDS).split(x, y, group):
         p[test] = fit(x[train], y[train], w[train], c).probabilities(x[test])
@@ -318,6 +319,9 @@ def main() -> None:
         " (off: on the held-apart suites it cost more than it gained, evals/README.md)",
     )
     parser.add_argument("--train", type=int, default=0, help="articles of ../shared/data/squad2-train to add (0: none)")
+    parser.add_argument(
+        "--own-share", type=float, default=OWN_SHARE, help=f"the team sets' total weight against SQuAD's (default {OWN_SHARE})"
+    )
     args = parser.parse_args()
     articles = fit_articles(args.labels)
     rows = load_rows(args.rows) if args.rows and args.rows.is_file() else None
@@ -356,7 +360,7 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
         x = np.hstack([x, extra])
     results: dict[float, tuple[Point, list[Point]]] = {}
     for c in C_GRID:
-        p = out_of_fold(rows, c, x)
+        p = out_of_fold(rows, c, x, args.own_share)
         for typed_decline in (True, False):
             best, hit = outcomes(rows, p, typed_decline)
             best = np.where(flagged, -1.0, best)  # the rule declines them, whatever their probability
@@ -377,8 +381,9 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
         print(f"| {pt.threshold:.2f} | {q.recall:.3f} | {q.precision:.3f} | {q.noans:.3f} | {m.recall:.3f} |"
               f" {m.precision:.3f} | {m.noans:.3f} | {pt.cost:.3f} |")  # fmt: skip
     threshold = chosen.threshold
-    final = fit(x, y, sample_weights(rows), c)
-    base = fit(x[:, : len(FEATURES)], y, sample_weights(rows), base_c) if extra is not None else None
+    weights = sample_weights(rows, args.own_share)
+    final = fit(x, y, weights, c)
+    base = fit(x[:, : len(FEATURES)], y, weights, base_c) if extra is not None else None
     scorer = Scorer(final.mean, final.scale, final.coef, final.intercept, threshold, SUPPORT_RATIO, base,
                     RELEVANCE_TOP if base is not None else 0)  # fmt: skip
     print(f"\nchosen C={c}: {_line(chosen)}")
@@ -395,6 +400,7 @@ def report(rows: Rows, articles: list[dict[str, Any]], args: argparse.Namespace)
             "prior_unanswerable": PRIOR_UNANSWERABLE,
             "wrong_cost": WRONG_COST,
             "train_articles": args.train,
+            "own_share": args.own_share,
             "relevance": bool(extra is not None),
         }
         oof = {"squad": dataclasses.asdict(chosen.squad), "article_set": dataclasses.asdict(chosen.own)}
