@@ -320,7 +320,7 @@ def main() -> None:
     )
     parser.add_argument("--train", type=int, default=0, help="articles of ../shared/data/squad2-train to add (0: none)")
     parser.add_argument(
-        "--own-share", type=float, default=OWN_SHARE, help=f"the team sets' total weight against SQuAD's (default {OWN_SHARE})"
+        "--own-share", type=float, default=OWN_SHARE, help=f"team sets' weight vs SQuAD's (default {OWN_SHARE})"
     )
     args = parser.parse_args()
     articles = fit_articles(args.labels)
