@@ -284,6 +284,15 @@ def test_memo_files_older_than_the_ttl_are_removed(tmp_path: Path) -> None:
     assert files.sweep(force=True) == 1 and not Path(path).exists()
 
 
+def test_an_apps_memo_folder_goes_when_its_memo_files_do() -> None:
+    files = ui.MemoFiles.temporary(ttl=60)
+    folder = files.folder
+    assert files.write("session-1", "answer-memo.md", "# memo\n") is not None and folder.is_dir()
+    del files
+    gc.collect()
+    assert not folder.exists()
+
+
 def test_a_lone_surrogate_in_a_question_does_not_break_the_memo(bot: Assistant, tmp_path: Path) -> None:
     turns = ask(bot, "Who hosted the Critical Minerals Ministerial?\ud800")
     assert turns[-1].answer is not None and "\ud800" not in turns[-1].question

@@ -13,7 +13,6 @@ import datetime as dt
 import html
 import logging
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -413,7 +412,7 @@ def build_app(
     """
     settings = bot.settings
     store = store or ConversationStore(store_path(settings), settings.max_conversations)
-    memo_files = MemoFiles(Path(tempfile.mkdtemp(prefix="assistant-memos-")), settings.memo_ttl_seconds)
+    memo_files = MemoFiles.temporary(settings.memo_ttl_seconds)
     feedback = FeedbackLog(feedback_path, settings)
 
     def view(turns: list[Turn], session: str) -> tuple[Any, ...]:

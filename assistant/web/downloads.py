@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,14 @@ class MemoFiles:
     def __init__(self, folder: Path, ttl: float, clock: Any = time.time) -> None:
         self.folder, self.ttl, self.clock = folder, ttl, clock
         self._swept = 0.0
+
+    @classmethod
+    def temporary(cls, ttl: float) -> MemoFiles:
+        """Memo files in a new temporary folder, removed with everything in it when the MemoFiles is
+        collected or the process exits (each app built used to leave its folder behind)."""
+        files = cls(Path(tempfile.mkdtemp(prefix="assistant-memos-")), ttl)
+        weakref.finalize(files, shutil.rmtree, files.folder, ignore_errors=True)
+        return files
 
     def write(self, session: str, name: str, text: str | bytes) -> str | None:
         """Write `text` (or a file's bytes) for the download button; None when there is nothing yet."""
