@@ -9,7 +9,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answer.compose import Scored, compose
-from assistant.answer.decide import FOLLOW_RATIO, RULES, Policy
+from assistant.answer.decide import FOLLOW_RATIO, RULES, Decider, Policy
 from assistant.config import Rule
 from assistant.ingest.lexicon import stems
 from assistant.retrieve.candidates import typed_mentions
@@ -134,3 +134,12 @@ def test_a_best_sentence_with_its_own_short_answer_is_quoted_alone(story) -> Non
     scored = scored_as(story, question, {"In March 2019": 0.6, "My uncle": 0.5})
     answer = compose(question, scored, story.index, story.settings.prompts_dir, 3, 0.9, 0.99, None, FOLLOW_RATIO)
     assert "**March 2019**" in answer.text and len(answer.citations) == 1, answer.text
+
+
+def test_the_closest_passage_also_quotes_the_sentence_after_it(story) -> None:
+    decider = Decider(story.index, story.settings.prompts_dir, Policy(0.9, 0.1))
+    scored = scored_as(story, WHO, {"In March 2019": 0.5, "My uncle": 0.2})
+    answer = decider._extractive(WHO, scored, {})
+    assert answer.abstained and answer.text.startswith(CLOSEST), answer.text
+    assert [c.quote[:9] for c in answer.citations] == ["In March ", "My uncle "], answer.text
+    assert_citations_exact(story, answer)

@@ -311,12 +311,17 @@ def _cite_claim(claim: disputes.Claim, book: CitationBook) -> ConflictValue:
                          start=claim.start, end=claim.end)  # fmt: skip
 
 
-def abstain(question: str, closest: Sentence | None, index: Index, prompts: Path) -> Answer:
-    """Say plainly that the sources do not answer; show the closest passage, cited, when there is one."""
+def abstain(
+    question: str, closest: Sentence | None, index: Index, prompts: Path, after: Sentence | None = None
+) -> Answer:
+    """Say plainly that the sources do not answer; show the closest passage, cited, when there is one
+    (with `after`, the sentence that follows it, cited apart)."""
     book = CitationBook(index)
     if closest is None:
         return Answer(question=question, text=render(prompts, "abstain"), abstained=True)
     statement = f"{closest.text} [{book.cite_sentence(closest)}]"
+    if after is not None:
+        statement += f" {after.text} [{book.cite_sentence(after)}]"
     text = render(prompts, "closest", statement=statement)
     return Answer(question=question, text=text, citations=book.citations, abstained=True)
 

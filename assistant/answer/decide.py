@@ -31,6 +31,7 @@ from assistant.answer.compose import (
     compose,
     compose_calculation,
     focus,
+    following,
     input_rivals,
     is_heading,
     states_date,
@@ -139,11 +140,15 @@ class Decider:
         p = self.policy
         sure = bool(scored) and scored[0].score >= p.threshold
         typed_miss = p.on("typed_decline") and bool(scored) and bool(answer_type(text).labels) and not scored[0].typed
+        follow = p.follow_ratio if p.on("follow_on") else None
         if sure and not typed_miss:
             cited = (p.max_citations, p.threshold, p.support_ratio)
-            follow = p.follow_ratio if p.on("follow_on") else None
             return compose(text, scored, self.index, self.prompts, *cited, weights, follow)
-        return abstain(text, self._closest(scored), self.index, self.prompts)
+        closest = self._closest(scored)
+        after = following(scored, self.index, follow) if closest is not None and follow is not None else None
+        if after is not None and focus(text, scored[0]) is not None:
+            after = None  # the passage itself holds a value of the asked type: the next sentence is not needed
+        return abstain(text, closest, self.index, self.prompts, after.sentence if after is not None else None)
 
     def _closest(self, scored: list[Scored]) -> Sentence | None:
         """The best candidate, when it is clearly related to the question and is a statement, not a heading."""
