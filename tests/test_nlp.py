@@ -49,3 +49,78 @@ def test_one_stream_over_many_documents_tags_each_as_alone(monkeypatch: pytest.M
     monkeypatch.setattr(nlp, "PARALLEL_FROM", 2)  # the second process's spans are the first's
     assert nlp.annotate_all([groups[0], [], *groups[1:]], seen.append) == [alone[0], [], *alone[1:]]
     assert sum(seen) == sum(map(len, texts))
+
+
+def test_the_pipeline_loads_without_the_parser_and_attribute_ruler() -> None:
+    from assistant.ingest.nlp import pipeline
+
+    nlp = pipeline()
+    assert nlp.pipe_names == ["tok2vec", "tagger", "ner"]
+    assert not {"parser", "attribute_ruler", "lemmatizer"} & set(nlp.component_names)
+
+
+def test_noun_chunks_from_penn_tags() -> None:
+    from assistant.ingest.nlp import noun_chunks
+
+    def chunks(tagged: str) -> list[str]:
+        words, tags = zip(*(token.rsplit("/", 1) for token in tagged.split()), strict=True)
+        return [" ".join(words[a:b]) for a, b in noun_chunks(list(tags), [w.lower() for w in words])]
+
+    # determiner, possessive, adjectives and compounds up to the noun; a proper noun after a common one apart
+    assert chunks("Japan/NNP 's/POS new/JJ trade/NN ministry/NN signed/VBD it/PRP ./.") == [
+        "Japan 's new trade ministry",
+        "it",
+    ]
+    assert chunks("The/DT company/NN Tollbridge/NNP sold/VBD 54/CD cargo/NN bikes/NNS ./.") == [
+        "The company",
+        "Tollbridge",
+        "54 cargo bikes",
+    ]
+    # leading degree words; a relative pronoun and a lone determiner alone; coordinated adjectives
+    assert chunks("about/RB a/DT fifth/NN of/IN all/DT which/WDT fell/VBD") == ["about a fifth", "all", "which"]
+    assert chunks("more/JJR than/IN 300/CD foreign/JJ or/CC other/JJ ministers/NNS") == [
+        "more than 300 foreign or other ministers"
+    ]
+    # a hyphenated modifier, a participle inside the chunk; a temporal phrase is not a chunk
+    assert chunks("the/DT flour/NN -/HYPH covered/VBN apron/NN every/DT morning/NN") == ["the flour - covered apron"]
+    assert chunks("in/IN the/DT spring/NN") == ["the spring"]
+
+
+def test_a_repeated_sentence_is_tagged_once_with_the_same_mentions(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.ingest.nlp as nlp
+
+    header = "Ministry of Finance, Annual Report 2026."
+    texts = [header, "Japan pledged $2 billion in 2026.", header, header, "The reserve grew."]
+    groups, start = [], 0
+    for i, t in enumerate(texts):
+        groups.append([Sentence(doc_id=f"d{i % 2}", start=start, end=start + len(t), text=t)])
+        start += len(t) + 1
+    alone = [annotate(g) for g in groups]
+    tagged: list[str] = []
+    real = nlp._found
+
+    def counted(piece: list[str]) -> list[list[nlp.Found]]:
+        tagged.extend(piece)
+        return real(piece)
+
+    monkeypatch.setattr(nlp, "_found", counted)
+    seen: list[int] = []
+    assert nlp.annotate_all(groups, seen.append) == alone  # the copies' offsets are their own
+    assert tagged.count(header) == 1
+    assert sum(seen) == sum(map(len, texts))
+
+
+def test_documents_are_given_back_one_by_one_as_tagged(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assistant.ingest.nlp as nlp
+    from assistant.ingest.text import split_sentences
+
+    documents = [(f"d{i}", f"Marco Rubio met {i + 2} ministers in Tokyo. The talks ended.") for i in range(6)]
+    expected = [annotate(split_sentences(doc_id, text)) for doc_id, text in documents]
+    for parallel_from in (10**6, 2):  # in this process, and in worker processes
+        monkeypatch.setattr(nlp, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(nlp, "_SENTENCE_CHARS", 10)
+        seen: list[int] = []
+        stream = nlp.annotate_documents(documents, split_sentences, seen.append)
+        assert not isinstance(stream, list)
+        assert list(stream) == expected
+        assert sum(seen) == sum(len(text) for _, text in documents)

@@ -59,3 +59,16 @@ def test_a_sentence_longer_than_the_limit_is_a_chunk_of_its_own() -> None:
     text = "Short one. " + "Very long " * 30 + "sentence."
     chunks = chunk_sentences("d", text, split_sentences("d", text), max_chars=50, overlap=0)
     assert [len(c.sentence_ids) for c in chunks] == [1, 1]
+
+
+def test_modules_hidden_while_nltk_imports_are_restored() -> None:
+    import json  # loaded: given back as it was
+    import sys
+
+    from assistant.ingest.text import _hidden
+
+    with _hidden("json", "a_module_nobody_loaded"):
+        assert sys.modules["json"] is None
+        with pytest.raises(ImportError):
+            import a_module_nobody_loaded  # noqa: F401
+    assert sys.modules["json"] is json and "a_module_nobody_loaded" not in sys.modules

