@@ -37,24 +37,23 @@ def _punkt():  # type: ignore[no-untyped-def]
 
 @contextlib.contextmanager
 def _hidden(*names: str) -> Iterator[None]:
-    """Modules that `import` cannot find meanwhile (restored after, loaded or not).
+    """Modules not loaded yet that `import` cannot find meanwhile (findable again after).
 
     nltk's package import pulls in scipy.stats and scikit-learn (about 0.6 s, half of it) for modules
     it only offers if they import (collocation tests, a scikit-learn classifier); punkt uses neither.
+    A module already loaded is left alone: importing it again costs nothing.
     """
     import sys
 
-    was = {name: sys.modules.get(name) for name in names}
-    for name in names:
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # None in sys.modules: ImportError
     try:
         yield
     finally:
-        for name, module in was.items():
-            if module is None:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
                 del sys.modules[name]
-            else:
-                sys.modules[name] = module
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
