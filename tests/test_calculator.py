@@ -91,6 +91,7 @@ COMPUTED = [
      RESERVE),
     ("what proportion of the stockpile funding does the Export-Import Bank provide?", MARCH_1,
      "83.3%", RESERVE),
+    ("exim % of reserve", MARCH_1, "83.3%", RESERVE),  # a percent sign for "percent", as staff type
     # share as stated
     ("What share of key mineral market capacity does China control?", MARCH_1, "80–90%",
      {"china-share"}),

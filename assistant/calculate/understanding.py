@@ -136,7 +136,7 @@ class Lexicon:
         self.known = self.familiar | alias_words  # what is not a misspelling
 
     def words(self, text: str) -> list[str]:
-        text = re.sub(r"'s\b", "", self.aliases.canonical(text))
+        text = re.sub(r"'s\b", "", self.aliases.canonical(text)).replace("%", " percent ")  # "exim % of reserve"
         return WORD.findall(text)
 
     def tokens(self, question: str) -> list[str]:
