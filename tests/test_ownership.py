@@ -99,6 +99,22 @@ def test_a_copied_build_folder_and_a_users_file_in_an_old_build_are_kept(fake_se
     assert (backup / "corpus.json").is_file() and (backup / "KEEP.txt").is_file()
 
 
+def test_a_build_half_removed_by_a_killed_process_goes_but_a_users_file_in_it_stays(fake_settings: Settings) -> None:
+    build(fake_settings)
+    half = fake_settings.index_dir / "build-20260101-000000-4242-123456"  # its marker already removed
+    (half / "bm25").mkdir(parents=True)
+    (half / "sentences.npy").write_bytes(b"vectors")
+    (half / "manifest.json").write_text("{}", "utf-8")
+    kept = fake_settings.index_dir / "build-20260101-000000-4243-123456"
+    (kept / "bm25").mkdir(parents=True)
+    (kept / "corpus.json").write_text("{}", "utf-8")
+    (kept / "notes.txt").write_text("mine", "utf-8")
+    (fake_settings.corpus_dir / "docs" / "new.txt").write_text("A new note about the pier.\n", "utf-8")
+    build(fake_settings)
+    assert not half.exists()
+    assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"] and (kept / "notes.txt").read_text("utf-8") == "mine"
+
+
 def test_a_stale_export_loses_only_the_files_an_export_writes(tmp_path: Path) -> None:
     old = tmp_path / ".export-old"
     old.mkdir()

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -57,6 +56,8 @@ FORMAT = 2  # 2: sentences carry spaCy mentions
 _BUILD_NAME = re.compile(r"build-\d{8}-\d{6}-\d+-\d+")  # the names build_index gives its build folders
 _BM25_FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "params.index.json",
                "vocab.index.json")  # fmt: skip
+# Every file a build writes (the manifest lists its own); only these are ever deleted from a build folder.
+_WRITTEN = [*REQUIRED, *(f"bm25/{name}" for name in _BM25_FILES), "manifest.json", "manifest.json.tmp"]
 # A caller's view of a build's progress (the web UI's Documents tab): told (stage, fraction of it done)
 # as each stage moves, in this order. Tables are read with the text of their file, so "reading" covers them.
 Stages = Callable[[str, float], None]
@@ -307,7 +308,7 @@ def build_index(
             told("indexing", 1.0)
         finally:
             if build.exists() and live_build(index_dir) != build:
-                shutil.rmtree(build, ignore_errors=True)
+                _remove_build(build)  # its marker last: a removal killed halfway is finished by the next build
         _remove_old_builds(index_dir, keep=build)
     return build
 
@@ -448,10 +449,10 @@ def _remove_build(folder: Path) -> None:
     next build; a file the manifest does not list (put there by someone else) stays, and so does the folder."""
     try:
         listed = list(read_manifest(folder)["files"])
-    except (ValueError, KeyError, TypeError):  # killed before its manifest: the names every build writes
-        listed = [*REQUIRED, *(f"bm25/{name}" for name in _BM25_FILES)]
+    except (ValueError, KeyError, TypeError, OSError):  # killed before its manifest: the names every build writes
+        listed = []
     try:
-        remove_listed(folder, [*listed, "manifest.json", "manifest.json.tmp", BUILD_MARKER])
+        remove_listed(folder, [*listed, *_WRITTEN, BUILD_MARKER])
     except OSError:
         pass  # left for the next build to finish; it still carries its marker
 
@@ -473,13 +474,19 @@ def _remove_old_builds(index_dir: Path, keep: Path) -> None:
     not ours and is left alone (a copy such as `build-backup/` keeps every file).
 
     A staging folder left by a killed build is removed only while it holds nothing but the marker, and
-    an export of the query model killed halfway only of the files an export writes.
+    an export of the query model killed halfway only of the files an export writes. A folder with a
+    build's name but without its marker (a removal killed after the marker went, before the folder
+    did) loses only the files every build writes, then its emptied subfolders and itself.
     """
     from assistant.ingest.onnx_embedding import remove_leftovers
 
     for old in index_dir.glob("build-*"):
-        if old != keep and _BUILD_NAME.fullmatch(old.name) and is_own_build(old):
+        if old == keep or not _BUILD_NAME.fullmatch(old.name) or old.is_symlink() or not old.is_dir():
+            continue
+        if is_own_build(old):
             _remove_build(old)
+        else:  # a removal killed after the marker: only the files every build writes, and emptied folders
+            remove_listed(old, _WRITTEN)
     for staging in index_dir.glob(STAGING + "build-*"):
         if staging.is_dir() and not staging.is_symlink():
             remove_listed(staging, [BUILD_MARKER])
