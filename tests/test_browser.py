@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import os
 import re
 import shutil
-import socket
-import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +15,7 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.web import app as ui  # noqa: E402
 from tests.conftest import ARTICLE_ID
+from tests.serving import free_port, served  # noqa: F401 -- free_port: for the other browser tests
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,34 +56,6 @@ def need_browser() -> Any:
     if os.environ.get("ASSISTANT_REQUIRE_BROWSER") == "1":
         pytest.fail(f"browser required (ASSISTANT_REQUIRE_BROWSER=1) but {reason}")
     pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def served(bot: Assistant, feedback: Path) -> Iterator[str]:
-    """The app for `bot` served on a free port while the block runs (its address).
-
-    Gradio creates event loops it never closes (gradio.utils.safe_get_lock): they are disposed of here.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app = ui.build_app(bot, feedback)
-        port = free_port()
-        ui.serve(app, port=port, prevent_thread_lock=True, quiet=True)
-        asyncio.set_event_loop(None)
-        gc.collect()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            app.close()
-            gc.collect()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from assistant.web import documents_tab
 from assistant.web.documents_tab import Handlers, rows_of
 from tests.conftest import assert_citations_exact
 from tests.documents import pdf, scanned_pdf
+from tests.serving import free_port
 
 QUESTION = "Who backs the dredging fund?"
 PAGES = [
@@ -151,7 +152,7 @@ def test_without_the_login_the_upload_and_the_tab_events_are_unreachable(bot: As
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         app = ui.build_app(bot, bot.settings.corpus_dir.parent / "feedback.jsonl")
-        port = _free_port()
+        port = free_port()
         ui.serve(app, port=port, auth=("ana", "s3cret"), prevent_thread_lock=True, quiet=True)
         asyncio.set_event_loop(None)
         gc.collect()
@@ -168,14 +169,6 @@ def test_without_the_login_the_upload_and_the_tab_events_are_unreachable(bot: As
             warnings.simplefilter("ignore", ResourceWarning)
             app.close()
             gc.collect()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_removing_a_document_with_curated_facts_says_that_its_facts_file_is_left_out(

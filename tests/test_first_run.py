@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 
 from assistant import Assistant, Settings
 from assistant.cli.main import app
+from tests.serving import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 SECONDS = r"in [0-9]+\.[0-9] s"
@@ -93,12 +93,6 @@ def test_ask_prints_the_answer_and_nothing_else(real_bot: Assistant) -> None:
     assert done.returncode == 0 and done.stderr == "", done.stderr
     assert done.stdout.startswith("**Marco Rubio**"), done.stdout
     no_banners(done.stdout)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.mark.slow

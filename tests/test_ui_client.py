@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import shutil
-import socket
-import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,16 +13,11 @@ from gradio_client.exceptions import AppError, AuthenticationError  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.web import app as ui  # noqa: E402
+from tests.serving import served
 
 pytestmark = [
     pytest.mark.slow,
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -37,30 +27,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return Assistant.load(Settings(embedder="fake", corpus_dir=root / "corpus", index_dir=root / "index"))
 
 
-@contextmanager
-def running(bot: Assistant, feedback: Path, auth: tuple[str, str] | None = None) -> Iterator[str]:
-    """The app on a free loopback port while the block runs; yields its URL."""
-    # Gradio creates event loops it never closes (gradio.utils.safe_get_lock); drop them here,
-    # quietly, rather than let their ResourceWarnings fail whichever test runs when they are collected.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        app = ui.build_app(bot, feedback)
-        port = free_port()
-        ui.serve(app, port=port, auth=auth, prevent_thread_lock=True, quiet=True)
-        asyncio.set_event_loop(None)
-        gc.collect()
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            app.close()
-            gc.collect()
-
-
 @pytest.fixture(scope="module")
 def url(bot: Assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running(bot, tmp_path_factory.mktemp("feedback") / "feedback.jsonl") as address:
+    with served(bot, tmp_path_factory.mktemp("feedback") / "feedback.jsonl") as address:
         yield address
 
 
@@ -101,7 +70,7 @@ def test_server_listens_on_loopback(url: str) -> None:
 
 
 def test_login_is_required_when_auth_is_set(bot: Assistant, tmp_path: Path) -> None:
-    with running(bot, tmp_path / "feedback.jsonl", auth=("ana", "s3cret")) as address:
+    with served(bot, tmp_path / "feedback.jsonl", auth=("ana", "s3cret")) as address:
         with pytest.raises(AuthenticationError):
             Client(address, verbose=False)
         client = Client(address, auth=("ana", "s3cret"), verbose=False)

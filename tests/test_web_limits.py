@@ -26,6 +26,7 @@ from assistant import Assistant, Settings
 from assistant.web import limits as web_limits
 from assistant.web.events import Events
 from tests.conftest import CORPUS
+from tests.serving import free_port, served
 
 LIMITS = web_limits.Limits(
     max_request_bytes=1000,
@@ -487,32 +488,12 @@ def test_an_unwritable_gradio_temp_dir_stops_the_server_with_one_line(
 # --- the live UI ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serving(tmp: Path, **options: Any) -> Iterator[str]:
-    from assistant.web import app as ui
-
     shutil.copytree(CORPUS, tmp / "corpus")
     settings = Settings(embedder="fake", corpus_dir=tmp / "corpus", index_dir=tmp / "index", login_delay_seconds=30)
-    with warnings.catch_warnings():  # Gradio leaves event loops unclosed (see tests/test_ui_client.py)
-        warnings.simplefilter("ignore", ResourceWarning)
-        app = ui.build_app(Assistant.load(settings), tmp / "feedback.jsonl")
-        port = free_port()
-        ui.serve(app, port=port, settings=settings, prevent_thread_lock=True, quiet=True, **options)
-        asyncio.set_event_loop(None)
-        gc.collect()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            app.close()
-            gc.collect()
+    with served(Assistant.load(settings), tmp / "feedback.jsonl", settings=settings, **options) as address:
+        yield address.rstrip("/")
 
 
 @pytest.fixture(scope="module")
