@@ -91,6 +91,19 @@ def test_the_app_keeps_turns_in_per_session_state(bot: Assistant, tmp_path: Path
     assert sorted(repr(s.value) for s in states) == ["None", "[]"]
 
 
+def test_the_question_box_opens_only_after_the_kept_conversation_is_restored(bot: Assistant, tmp_path: Path) -> None:
+    """Asked before the page's load events ran, an answer was replaced by the restored (empty) chat."""
+    app = build_quietly(bot, tmp_path / "feedback.jsonl")
+    named = {getattr(b, "elem_id", None): b for b in app.blocks.values()}
+    box, send, chat = named["question"], named["ask"], named["chat"]
+    assert box.interactive is False and send.interactive is False
+    steps = {d["id"]: d for d in app.config["dependencies"]}
+    (opener,) = [d for d in steps.values() if box._id in d["outputs"] and send._id in d["outputs"]]
+    restore = steps[opener["trigger_after"]]
+    assert (app._id, "load") in [tuple(t) for t in restore["targets"]] and chat._id in restore["outputs"]
+    assert opener["trigger_only_on_success"] is False  # a failed restore still opens the box
+
+
 # --- errors become chat messages -----------------------------------------------------------
 
 

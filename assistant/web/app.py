@@ -479,14 +479,17 @@ def build_app(
                         with gr.Row():
                             # No max_length: the browser would cut a long question without a word;
                             # `respond` refuses it and says how long a question may be.
+                            # Off until the page has loaded: the kept conversation, restored on load,
+                            # would otherwise replace an answer asked for before it arrived.
                             box = gr.Textbox(
                                 label="Question",
-                                placeholder=f"Ask a question (up to {settings.max_question_chars:,} characters)…",
+                                placeholder="Loading…",
                                 show_label=False,
                                 scale=5,
                                 elem_id="question",
+                                interactive=False,
                             )
-                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", interactive=False)
                         today = gr.Textbox(
                             max_lines=1,
                             max_length=40,
@@ -506,9 +509,15 @@ def build_app(
                 None, js=SCROLL_TO_ANSWER
             )
         chatbot.select(select, [turns], [sources], api_visibility="private")
-        panel.wire(app, outputs[1:], show, chatbot.clear)  # the bin icon begins a new conversation
+        restored = panel.wire(app, outputs[1:], show, chatbot.clear)  # the bin icon begins a new conversation
         chatbot.like(like, [turns, panel.browser], None, api_visibility="private")
-        app.load(lambda: dt.date.today().isoformat(), None, today, api_visibility="private")  # the date at page load
+        ask_text = f"Ask a question (up to {settings.max_question_chars:,} characters)…"
+
+        def ready() -> tuple[Any, ...]:
+            """The date at page load, and the question box on (after the restore, failed or not)."""
+            return dt.date.today().isoformat(), gr.update(interactive=True, placeholder=ask_text), gr.update(interactive=True)
+
+        restored.then(ready, None, [today, box, send], api_visibility="private")
 
         def chat(message: str, today: str = "") -> str:
             """Ask one question (no history); `today` is YYYY-MM-DD or empty. Returns plain text with sources."""

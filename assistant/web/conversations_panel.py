@@ -96,8 +96,10 @@ class ConversationsPanel:
         if turn is not None:
             self.store.add_feedback(owner_of(request, checked(browser)), turn, verdict)
 
-    def wire(self, app: gr.Blocks, chat: list[Any], show: Show, clear: Any) -> None:
-        """Connect the panel's events; `chat` are the chat's components, `show` gives their values."""
+    def wire(self, app: gr.Blocks, chat: list[Any], show: Show, clear: Any) -> Any:
+        """Connect the panel's events; `chat` are the chat's components, `show` gives their values.
+
+        Returns the page-load event that restores the kept conversation, for steps that must follow it."""
         store, both = self.store, [*self.outputs(), *chat]
 
         def opened(owner: str, state: dict[str, Any], conversation: int | None, request: gr.Request) -> tuple[Any, ...]:
@@ -142,7 +144,7 @@ class ConversationsPanel:
             return opened(owner, state, None, request)
 
         private: dict[str, Any] = {"api_visibility": "private"}
-        app.load(restore, [self.browser], both, **private)
+        restored = app.load(restore, [self.browser], both, **private)
         self.listing.input(open_chosen, [self.browser, self.listing], both, **private)
         for trigger in (self.new.click, clear):
             trigger(start, [self.browser], both, **private)
@@ -151,6 +153,7 @@ class ConversationsPanel:
         self.delete.click(ask_first, [self.browser], [self.confirm, self.confirm_text], **private)
         self.yes.click(delete, [self.browser], both, **private)
         self.no.click(lambda: gr.update(visible=False), None, [self.confirm], **private)
+        return restored
 
 
 def add_conversations_panel(store: ConversationStore) -> ConversationsPanel:
