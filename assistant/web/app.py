@@ -515,7 +515,8 @@ def build_app(
 
         def ready() -> tuple[Any, ...]:
             """The date at page load, and the question box on (after the restore, failed or not)."""
-            return dt.date.today().isoformat(), gr.update(interactive=True, placeholder=ask_text), gr.update(interactive=True)
+            opened = gr.update(interactive=True, placeholder=ask_text)
+            return dt.date.today().isoformat(), opened, gr.update(interactive=True)
 
         restored.then(ready, None, [today, box, send], api_visibility="private")
 
