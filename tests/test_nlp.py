@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from assistant.ingest.nlp import MODEL_PACKAGE, annotate, versions
+from assistant.ingest.nlp import MODEL_PACKAGE, annotate, entity_label, versions
 from assistant.records import Sentence
 
 
@@ -28,6 +28,21 @@ def test_mentions_carry_labels_and_offsets_into_the_document() -> None:
     found = {(m.label, m.text) for m in tagged.mentions}
     assert {("DATE", "February 4, 2026"), ("PERSON", "Marco Rubio"), ("CARDINAL", "54"), ("GPE", "Washington")} <= found
     assert all(text[m.start : m.end] == m.text for m in tagged.mentions)
+
+
+def test_a_share_written_per_cent_is_a_percent_not_money() -> None:
+    text = "In April 2019 she sold sixty per cent of the company to the staff trust."
+    (tagged,) = annotate([Sentence(doc_id="d", start=0, end=len(text), text=text)])
+    assert ("PERCENT", "sixty per cent") in {(m.label, m.text) for m in tagged.mentions}
+
+
+@pytest.mark.parametrize(
+    ("label", "text", "expected"),
+    [("MONEY", "twelve per cent", "PERCENT"), ("CARDINAL", "40%", "PERCENT"), ("QUANTITY", "3 Percent", "PERCENT"),
+     ("MONEY", "£850", "MONEY"), ("MONEY", "50 cents", "MONEY"), ("ORG", "Percent Capital", "ORG")],
+)  # fmt: skip
+def test_only_amounts_ending_in_per_cent_or_a_percent_sign_become_percent(label: str, text: str, expected: str) -> None:
+    assert entity_label(label, text) == expected
 
 
 def test_noun_chunks_are_mentions_with_their_head_word() -> None:
