@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.records import Mention, Sentence
+from assistant.retrieve.candidates import typed_mentions
 from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, RATES, TIMES, answer_type, is_year
 
 
@@ -74,3 +76,32 @@ def test_explanations_and_definitions_ask_for_no_type(question: str) -> None:
 )
 def test_a_bare_year_is_recognised(text: str, year: bool) -> None:
     assert is_year(text) is year
+
+
+@pytest.mark.parametrize(
+    ("question", "duration"),
+    [("How long was the workshop closed in spring 2020?", True), ("How long is the river?", True),
+     ("When was the workshop closed?", False), ("How many days are left?", False)],
+)  # fmt: skip
+def test_how_long_asks_for_a_span_of_time_or_a_length(question: str, duration: bool) -> None:
+    assert answer_type(question).duration is duration
+
+
+def _sentence(text: str, *mentions: tuple[str, str]) -> Sentence:
+    found = tuple(Mention(label=k, start=text.index(t), end=text.index(t) + len(t), text=t) for k, t in mentions)
+    return Sentence(doc_id="d", start=0, end=len(text), text=text, mentions=found)
+
+
+def test_how_long_is_not_answered_by_a_day_or_a_year() -> None:
+    wanted = answer_type("How long was the depot closed?")
+    day = _sentence("On 23 March 2020 we closed the depot.", ("DATE", "23 March 2020"))
+    year = _sentence("The depot closed in 1998.", ("CARDINAL", "1998"))
+    span = _sentence("The depot was closed for five weeks.", ("DATE", "five weeks"))
+    length = _sentence("The line runs 86 km.", ("QUANTITY", "86 km"))
+    assert typed_mentions(day, wanted, frozenset()) == ()
+    assert typed_mentions(year, wanted, frozenset()) == ()
+    assert [m.text for m in typed_mentions(span, wanted, frozenset())] == ["five weeks"]
+    assert [m.text for m in typed_mentions(length, wanted, frozenset())] == ["86 km"]
+    assert [m.text for m in typed_mentions(day, answer_type("When was the depot closed?"), frozenset())] == [
+        "23 March 2020"
+    ]

@@ -20,7 +20,7 @@ from assistant.ingest.index import Index
 from assistant.ingest.layout import Layout
 from assistant.ingest.lexicon import STOP_WORDS, Lexicon, stems
 from assistant.records import Hit, Mention, Sentence
-from assistant.retrieve.question import TIMES, AnswerType, answer_type, is_year
+from assistant.retrieve.question import TIMES, AnswerType, answer_type, is_span_of_time, is_year
 
 DENSE_CANDIDATES = 12  # sentences nearest the question by cosine, beside those of the retrieved chunks
 FEATURES = (
@@ -168,6 +168,8 @@ def typed_mentions(sentence: Sentence, wanted: AnswerType, asked: frozenset[str]
             or (m.label == "CARDINAL" and bool(wanted.labels & TIMES) and is_year(m.text))
             or (wanted.head is not None and m.label == "NP" and stems(m.head)[:1] == [wanted.head])
         )
+        if fits and wanted.duration and m.label in TIMES | {"CARDINAL"} and not is_span_of_time(m.text):
+            fits = m.label == "CARDINAL" and not is_year(m.text)  # "how long": a day or a year is no length
         own = set(stems(m.text))
         if fits and own and not own <= asked:
             found.append(m)

@@ -47,6 +47,10 @@ _RULES: list[tuple[re.Pattern[str], frozenset[str]]] = [
     (re.compile(r"\bwho(?:m|se)?\b"), PEOPLE),
     (re.compile(r"\bwhat (?:is|was|are|were) the (?:number|population|rate|level|size|total)\b"), NUMBERS),
 ]
+_HOW_LONG = next(i for i, (pattern, _) in enumerate(_RULES) if pattern.pattern == r"\bhow (?:long|old)\b")
+_SPAN = re.compile(
+    r"\b(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies))\b", re.I
+)
 _WHICH = re.compile(r"\b(?:which|what)\s+(?:kind of |type of |sort of )?([a-z][a-z-]+)")
 _NOT_HEADS = frozenset("is was are were does did do has have had can could will would should the a an".split())
 
@@ -57,6 +61,7 @@ class AnswerType:
 
     labels: frozenset[str] = frozenset()
     head: str | None = None
+    duration: bool = False  # "how long": a date or time must be a span ("seven weeks"), not a day ("23 March")
 
     @property
     def asked(self) -> bool:
@@ -69,7 +74,8 @@ def answer_type(question: str) -> AnswerType:
     if re.search(r"\b(?:why|how (?:do|does|did|is|are|was|were|can|could))\b", text):
         return AnswerType()
     labels = _asked_labels(text)
-    return AnswerType(labels=labels, head=None if labels else _which_head(text))
+    duration = labels == _RULES[_HOW_LONG][1] and _RULES[_HOW_LONG][0].search(text) is not None
+    return AnswerType(labels=labels, head=None if labels else _which_head(text), duration=duration)
 
 
 def _asked_labels(text: str) -> frozenset[str]:
@@ -99,6 +105,11 @@ def _which_head(text: str) -> str | None:
         return None
     found = stems(match.group(1))
     return found[0] if found else None
+
+
+def is_span_of_time(text: str) -> bool:
+    """A length of time ("seven weeks", "the next nine years", "a month"), not a point in it ("23 March 2020")."""
+    return _SPAN.search(text) is not None
 
 
 def is_year(text: str) -> bool:
