@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.ingest.lexicon import stems
 from assistant.records import Mention, Sentence
 from assistant.retrieve.candidates import typed_mentions
 from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, RATES, TIMES, answer_type, is_year
@@ -105,3 +106,11 @@ def test_how_long_is_not_answered_by_a_day_or_a_year() -> None:
     assert [m.text for m in typed_mentions(day, answer_type("When was the depot closed?"), frozenset())] == [
         "23 March 2020"
     ]
+
+
+def test_a_name_made_mostly_of_the_questions_words_is_its_subject_not_its_answer() -> None:
+    wanted = answer_type("Who chairs the harbour fund's review panel?")
+    text = "The Coastal Harbour Fund was announced by Minister Ana Ruiz."
+    sentence = _sentence(text, ("ORG", "The Coastal Harbour Fund"), ("PERSON", "Ana Ruiz"))
+    asked = frozenset(stems("Who chairs the harbour fund's review panel?"))
+    assert [m.text for m in typed_mentions(sentence, wanted, asked)] == ["Ana Ruiz"]

@@ -171,7 +171,7 @@ def typed_mentions(sentence: Sentence, wanted: AnswerType, asked: frozenset[str]
         if fits and wanted.duration and m.label in TIMES | {"CARDINAL"} and not is_span_of_time(m.text):
             fits = m.label == "CARDINAL" and not is_year(m.text)  # "how long": a day or a year is no length
         own = set(stems(m.text))
-        if fits and own and not own <= asked:
+        if fits and own and len(own & asked) * 2 <= len(own):  # most of it new: not the subject asked about
             found.append(m)
     return tuple(found)
 
