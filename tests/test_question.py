@@ -114,3 +114,13 @@ def test_a_name_made_mostly_of_the_questions_words_is_its_subject_not_its_answer
     sentence = _sentence(text, ("ORG", "The Coastal Harbour Fund"), ("PERSON", "Ana Ruiz"))
     asked = frozenset(stems("Who chairs the harbour fund's review panel?"))
     assert [m.text for m in typed_mentions(sentence, wanted, asked)] == ["Ana Ruiz"]
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [("What did the 2011 storm cost the town?", AMOUNTS), ("What did Ravi pay for the van?", AMOUNTS),
+     ("What does a season ticket cost?", AMOUNTS), ("What did the council spend the grant on?", frozenset()),
+     ("What did the aunt ask for in exchange?", frozenset())],
+)  # fmt: skip
+def test_what_did_it_cost_or_pay_asks_for_an_amount(question: str, labels: frozenset[str]) -> None:
+    assert answer_type(question).labels == labels

@@ -31,6 +31,14 @@ _RULES: list[tuple[re.Pattern[str], frozenset[str]]] = [
     (re.compile(r"\bhow many\b"), COUNTS),
     (re.compile(r"\bhow much\b"), AMOUNTS),
     (re.compile(r"\b(?:what|which) (?:percentage|percent|share|proportion|fraction)\b"), frozenset({"PERCENT"})),
+    # "What did the flood cost?", "What did she pay for it?": the verb asks for an amount (but "spend it on?" a thing)
+    (
+        re.compile(
+            r"\bwhat (?:did|does|do|will|would|could) (?:[\w'-]+ ){1,6}"
+            r"(?:pay|cost|spend|charge|earn|owe)\b(?!.*\bon\W*$)"
+        ),
+        AMOUNTS,
+    ),
     (re.compile(r"\b(?:what|which|how) (?:amount|sum|price|cost)\b|\bhow (?:large|big) (?:a|an|is|was)\b"), AMOUNTS),
     # "What is the price of X?", "What interest rate ...?": a price is money, a rate a share or a number
     (re.compile(r"\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:\w+ )?(?:price|cost|fee|fare)s?\b"), AMOUNTS),
