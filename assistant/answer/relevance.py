@@ -84,6 +84,7 @@ def load_relevance(weights: Path = WEIGHTS, card_path: Path = CARD, cache: Path 
     check(weights, meta)
     options = ort.SessionOptions()
     options.intra_op_num_threads = 2
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(_graph(weights, meta, cache), options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_file(str(weights_folder() / "tokenizer.json"))
     # longest_first: a question longer than max_tokens alone is cut too (only_second would raise on it)
