@@ -137,7 +137,10 @@ class Assistant:
         return self.current()._ask(question, history, today)
 
     def _ask(self, question: str, history: list[dict[str, Any]] | None, today: dt.date | None) -> Answer:
-        text = clean_question(question, self.settings.max_question_chars)
+        asked = clean_question(question, self.settings.max_question_chars)
+        # A misspelt word is read as the corpus word it is closest to ("countires" -> "countries"), for
+        # understanding and retrieval alike; the answer keeps the question as it was typed.
+        text = self.lexicon.respell(asked) if self.policy.on("respell") else asked
         today = today or dt.date.today()
         query = self._understand(text, clean_history(history))
         # A question that names something the corpus never mentions is declined outright: on the
@@ -150,9 +153,8 @@ class Assistant:
         weights = {t: self.lexicon.idf(t) for t in self.lexicon.query_terms(query.text)}
         decider = Decider(self.index, self.settings.prompts_dir, self.policy)
         answer = decider.decide(Asked(text, query, today, weights), scored)
-        return answer.model_copy(
-            update={"resolved_question": query.text if query.text != text else None, "as_of": today}
-        )
+        resolved = query.text if query.text != asked else None
+        return answer.model_copy(update={"question": asked, "resolved_question": resolved, "as_of": today})
 
     def _understand(self, text: str, history: list[dict[str, str]]) -> Query:
         """Intent, names and the follow-up rewrite; rules that fail leave the question as asked."""

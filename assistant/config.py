@@ -11,9 +11,17 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# The answer rules that can be switched off one by one (assistant/answer/decide.py says what each does).
+# The answer rules that can be switched off one by one (assistant/answer/decide.py says what each does;
+# "respell", reading a misspelt word as the closest corpus word, is in assistant/api.py).
 Rule = Literal[
-    "table_cells", "typed_decline", "names_absent", "doubted_lookup", "counted_deadline", "closest_passage", "follow_on"
+    "table_cells",
+    "typed_decline",
+    "names_absent",
+    "doubted_lookup",
+    "counted_deadline",
+    "closest_passage",
+    "follow_on",
+    "respell",
 ]
 
 

@@ -135,7 +135,7 @@ class Rows:
         self.answerable.append(bool(spans))
         self.own.append(own)
         self.typed.append(bool(answer_type(question).labels))
-        self.asked.append(bot._expand(question))
+        self.asked.append(bot._expand(bot.lexicon.respell(question)))  # as `Assistant.ask` reads it
         for c in bot.candidates(self.asked[-1]):
             s = c.sentence
             self.x.append(c.features)

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS
@@ -35,6 +36,18 @@ def stems(text: str) -> list[str]:
     return _stemmer().stemWords([w for w in words(text) if w not in STOP_WORDS])
 
 
+@lru_cache(maxsize=1)
+def _english() -> Any:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+def is_english(word: str) -> bool:
+    """A word in pyspellchecker's English dictionary (lower-case)."""
+    return bool(_english().known([word]))
+
+
 def closest(word: str, choices: list[str], cutoff: float = 80.0) -> str | None:
     """The most similar choice (Indel similarity, as difflib's ratio, in percent) at or above `cutoff`."""
     from rapidfuzz import fuzz, process
@@ -49,20 +62,46 @@ class Lexicon:
 
     df: Counter[str]
     total: int
+    spelled: frozenset[str] = frozenset()  # the corpus's words as written (lower-cased), for `respell`
     _repairs: dict[str, str | None] = field(default_factory=dict)
     _stems: list[str] = field(default_factory=list)
+    _words: list[str] = field(default_factory=list)
+    _respelled: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._stems = sorted(self.df)
+        self._words = sorted(w for w in self.spelled if len(w) > 3 and w.isalpha())
 
     @classmethod
     def build(cls, texts: Iterable[str]) -> Lexicon:
         df: Counter[str] = Counter()
+        spelled: set[str] = set()
         total = 0
         for text in texts:
-            df.update(set(stems(text)))
+            found = words(text)
+            spelled.update(found)
+            df.update(set(_stemmer().stemWords([w for w in found if w not in STOP_WORDS])))
             total += 1
-        return cls(df, max(total, 1))
+        return cls(df, max(total, 1), frozenset(spelled))
+
+    def respell(self, text: str) -> str:
+        """`text` with each word the corpus lacks, even by its stem, written as the closest corpus word
+        ("countires" -> "countries", "reserv" -> "reserve"); other words, and words of three letters or
+        fewer, as they are."""
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            low = word.lower().replace("’", "'")
+            if len(low) <= 3 or not low.isalpha() or low in STOP_WORDS or low in self.spelled:
+                return word
+            if _stemmer().stemWord(low) in self.df or is_english(low):
+                return word  # a corpus word's form, or a real word the corpus does not use
+            if low not in self._respelled:
+                self._respelled[low] = closest(low, self._words)
+            found = self._respelled[low]
+            return word if found is None else (found.capitalize() if word[0].isupper() else found)
+
+        return _WORD.sub(fix, text) if self._words else text
 
     def idf(self, stem: str) -> float:
         return math.log(1 + (self.total - self.df[stem] + 0.5) / (self.df[stem] + 0.5))
