@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assistant.ingest.layout import Layout
-from assistant.records import Sentence
+from assistant.records import Mention, Sentence
+from assistant.retrieve.candidates import question_names
 
 
 def doc(doc_id: str, paragraphs: list[list[str]]) -> list[Sentence]:
@@ -53,3 +54,12 @@ def test_a_document_and_start_offset_map_to_the_sentence_that_starts_there() -> 
 
 def test_led_by_gives_the_next_sentence_of_the_same_paragraph_only() -> None:
     assert Layout.of(SENTENCES).led_by([1, 2, 4, 5, 7]) == [2, 5]
+
+
+def test_a_name_written_with_the_is_also_known_without_it() -> None:
+    text = "The United Kingdom signed a memorandum in London."
+    uk = Mention(label="GPE", start=0, end=18, text="The United Kingdom")
+    london = Mention(label="GPE", start=43, end=49, text="London")
+    layout = Layout.of([Sentence(doc_id="a", start=0, end=len(text), text=text, mentions=(uk, london))])
+    assert {"the united kingdom", "united kingdom", "london"} == layout.names
+    assert question_names("When did united kingdom sign it?", layout.names) == ("united kingdom",)

@@ -31,7 +31,7 @@ class Layout:
     previous: tuple[int, ...]  # the sentence before it in the same paragraph, or -1
     stems: tuple[frozenset[str], ...]
     first: tuple[int, ...]  # position of the first sentence of the sentence's document
-    names: frozenset[str]  # lower-cased texts of every named entity in the corpus (not noun chunks)
+    names: frozenset[str]  # lower-cased texts of the corpus's named entities (not noun chunks), also without "the"
     using: Mapping[str, tuple[int, ...]]  # stem -> the sentences that use it, in order
     at: Mapping[tuple[str, int], int]  # (document, start offset) -> the sentence that starts there
     docs_using: Mapping[str, frozenset[str]]  # stem -> the documents that use it anywhere
@@ -58,7 +58,9 @@ class Layout:
             first.append(start)
             if heading[p] and p > start:
                 current = p
-        names = frozenset(m.text.lower() for s in sentences for m in s.mentions if m.label in NAMED)
+        named = {m.text.lower() for s in sentences for m in s.mentions if m.label in NAMED}
+        # "The United Kingdom" is also "United Kingdom": a question may name it without the article
+        names = frozenset(named | {n.removeprefix("the ") for n in named if n.startswith("the ") and len(n) > 4})
         all_stems = tuple(frozenset(stems(s.text)) for s in sentences)
         using: dict[str, list[int]] = {}
         for p, own in enumerate(all_stems):
