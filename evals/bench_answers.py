@@ -2,7 +2,8 @@
 
     .venv/bin/python evals/bench_answers.py        # prints a table; writes evals/out/bench_answers.json
 
-Figures, not pass/fail: machines are shared and noisy, so compare the rows of one run. The large
+Also the relevance model's cost for 20 candidates (not on the answer path: the shipped scorer does
+not use it). Figures, not pass/fail: machines are shared and noisy, so compare the rows of one run. The large
 corpus is the three committed SQuAD DEV articles, the two-document ministerial corpus and two
 FIT articles (text only), asked the DEV and ministerial questions. Cold start runs `assistant ask`
 in a new process (index already built) and checks that spaCy and torch stay off the query path.
@@ -54,6 +55,28 @@ def latency(bot: Assistant, questions: list[str]) -> dict[str, float]:
     return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)}
 
 
+def relevance_cost(bot: Assistant, questions: list[str], pairs: int = 20) -> dict[str, float]:
+    """p50 and p95 of the relevance model scoring each question against its `pairs` best candidates, in ms
+    (issue 19: at most 30 ms for 20 on 2 cores). The shipped scorer does not use the model."""
+    from assistant.answer.relevance import load_relevance
+
+    model = load_relevance(cache=bot.settings.index_dir / "models" / "relevance")
+    groups = [(q, [c.sentence.text for c in bot.ranked(q)[:pairs]]) for q in questions]
+    groups = [(q, texts) for q, texts in groups if len(texts) == pairs]
+    model.scores(*groups[0])
+    times = []
+    for question, texts in groups:
+        start = time.perf_counter()
+        model.scores(question, texts)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "pairs": pairs,
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+    }
+
+
 def large_corpus(work: Path) -> tuple[Path, list[str]]:
     """The DEV corpora's documents in one corpus, and all their questions."""
     corpus = work / "large"
@@ -91,6 +114,7 @@ def main() -> None:
     article = Assistant.load(Settings())
     article_questions = [i.question for i in load_questions(ROOT / "evals" / "questions.jsonl")]
     results["article"] = {"sentences": len(article.index.data.sentences), **latency(article, article_questions)}
+    results["relevance"] = relevance_cost(article, article_questions)
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as work:
         corpus, questions = large_corpus(Path(work))
         bot = Assistant.load(Settings(corpus_dir=corpus, index_dir=Path(work) / "index"))
