@@ -21,7 +21,6 @@ from assistant.config import Settings, load_settings
 from assistant.errors import AssistantError, CorpusError, InputError
 from assistant.ingest.embedding import Embedder, make_embedder
 from assistant.ingest.index import Index, ensure_index, live_build, load_index
-from assistant.ingest.layout import alone_words
 from assistant.ingest.lexicon import Lexicon
 from assistant.records import Answer, Hit
 from assistant.retrieve.candidates import Candidate, candidates, names_absent
@@ -198,12 +197,7 @@ class Assistant:
     def _expand(self, text: str) -> str:
         """The question with every alias also written in its canonical form (EXIM -> export-import bank)."""
         canonical = self.aliases.canonical(text)
-        expanded = text if canonical == text.lower().replace("’", "'") else f"{text} ({canonical})"
-        if not self.policy.on("name_heads"):
-            return expanded
-        lowered, heads = expanded.lower(), self.index.layout.heads
-        named = [heads[w] for w in dict.fromkeys(alone_words(text)) if w in heads and heads[w] not in lowered]
-        return f"{expanded} ({', '.join(named)})" if named else expanded
+        return text if canonical == text.lower().replace("’", "'") else f"{text} ({canonical})"
 
     def candidates(self, query_text: str) -> list[Candidate]:
         """Candidate sentences for a query with their features ([] when no question word is in the corpus)."""

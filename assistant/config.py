@@ -22,7 +22,6 @@ Rule = Literal[
     "closest_passage",
     "follow_on",
     "respell",
-    "name_heads",
 ]
 
 

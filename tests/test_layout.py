@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.ingest.layout import Layout, alone_words
+from assistant.ingest.layout import Layout
 from assistant.records import Mention, Sentence
 from assistant.retrieve.candidates import question_names
 
@@ -63,28 +63,3 @@ def test_a_name_written_with_the_is_also_known_without_it() -> None:
     layout = Layout.of([Sentence(doc_id="a", start=0, end=len(text), text=text, mentions=(uk, london))])
     assert {"the united kingdom", "united kingdom", "london"} == layout.names
     assert question_names("When did united kingdom sign it?", layout.names) == ("united kingdom",)
-
-
-def _named(text: str, *names: tuple[str, str], paragraph: int = 0, start: int = 0) -> Sentence:
-    found = tuple(Mention(label=k, start=text.index(t), end=text.index(t) + len(t), text=t) for k, t in names)
-    return Sentence(doc_id="a", start=start, end=start + len(text), text=text, paragraph=paragraph, mentions=found)
-
-
-def test_a_word_that_ends_one_name_and_is_always_capitalised_stands_for_that_name() -> None:
-    sentences = [
-        _named("Mayor Ines Carvalho opened the Coastal Resilience Summit in Porto.",
-               ("PERSON", "Ines Carvalho"), ("EVENT", "the Coastal Resilience Summit"), ("GPE", "Porto")),
-        _named("The Summit drew forty delegations to the Paris Agreement talks.", ("LAW", "the Paris Agreement"),
-               start=70),
-        _named("Each agreement signed at the Summit is public.", start=140),
-        _named("Greater Porto hosted it.", ("GPE", "Greater Porto"), start=190),
-    ]  # fmt: skip
-    heads = Layout.of(sentences).heads
-    assert heads["summit"] == "coastal resilience summit"
-    assert "agreement" not in heads  # also written in lower case: a common word here
-    assert "porto" not in heads  # a place: "porto" names itself
-
-
-def test_only_a_word_standing_alone_can_stand_for_a_name() -> None:
-    assert alone_words("Which park is home to the Kearney Mansion?") == ["which", "park", "is", "home", "to", "the"]
-    assert alone_words("who opened the summit") == ["who", "opened", "the", "summit"]

@@ -6,48 +6,14 @@ the inverted maps (`using`, `at`) find a word's sentences or a fact's sentence b
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from assistant.ingest.lexicon import stems
 from assistant.records import Sentence
 
 HEADING_MAX_WORDS = 14
-PLACES = frozenset({"GPE", "NORP", "LOC"})  # "states", "african": heads too common to stand for one name
 NAMED = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT", "LANGUAGE"})
-
-
-def _heads(names: Iterable[str]) -> dict[str, str]:
-    """Last word -> the multi-word name it ends, for words that end exactly one such name
-    ("ministerial" -> "critical minerals ministerial"); lower-cased, without a leading "the"."""
-    found: dict[str, set[str]] = {}
-    for name in names:
-        words = name.lower().removeprefix("the ").split()
-        if len(words) >= 2 and words[-1].isalpha():
-            found.setdefault(words[-1], set()).add(" ".join(words))
-    return {head: next(iter(full)) for head, full in found.items() if len(full) == 1}
-
-
-def alone_words(text: str) -> list[str]:
-    """The lower-cased words of `text` that stand alone, not beside another capitalised word: in "the
-    Kearney Mansion" neither word stands for a name of its own; in "who hosted the ministerial" the
-    last does."""
-    found = list(re.finditer(r"[\w'’-]+", text))
-    capital = [m.group(0)[0].isupper() for m in found]
-    return [
-        m.group(0).lower()
-        for i, m in enumerate(found)
-        if not ((i > 0 and capital[i - 1] and capital[i]) or (i + 1 < len(found) and capital[i + 1] and capital[i]))
-    ]
-
-
-def _written_as_a_name(word: str, texts: Sequence[str]) -> bool:
-    """Inside sentences (not first), the word is written at least twice and always capitalised: "the
-    Ministerial" stands for a name, "an agreement" does not."""
-    inside = re.compile(rf"(?:(?<=\w )|(?<=\w[,;:] )){re.escape(word)}\b", re.IGNORECASE)
-    found = [m.group(0)[0].isupper() for t in texts for m in inside.finditer(t)]
-    return len(found) >= 2 and all(found)
 
 
 def looks_like_heading(sentence: Sentence, alone: bool) -> bool:
@@ -69,7 +35,6 @@ class Layout:
     using: Mapping[str, tuple[int, ...]]  # stem -> the sentences that use it, in order
     at: Mapping[tuple[str, int], int]  # (document, start offset) -> the sentence that starts there
     docs_using: Mapping[str, frozenset[str]]  # stem -> the documents that use it anywhere
-    heads: Mapping[str, str] = field(default_factory=dict)  # last word -> the one multi-word name it ends
 
     @classmethod
     def of(cls, sentences: Sequence[Sentence]) -> Layout:
@@ -96,12 +61,6 @@ class Layout:
         named = {m.text.lower() for s in sentences for m in s.mentions if m.label in NAMED}
         # "The United Kingdom" is also "United Kingdom": a question may name it without the article
         names = frozenset(named | {n.removeprefix("the ") for n in named if n.startswith("the ") and len(n) > 4})
-        places = {m.text.lower().removeprefix("the ") for s in sentences for m in s.mentions if m.label in PLACES}
-        named_heads = {
-            word: name
-            for word, name in _heads(m.text for s in sentences for m in s.mentions if m.label in NAMED).items()
-            if name not in places and word not in places  # neither a place's name nor a place on its own
-        }
         all_stems = tuple(frozenset(stems(s.text)) for s in sentences)
         using: dict[str, list[int]] = {}
         for p, own in enumerate(all_stems):
@@ -112,12 +71,7 @@ class Layout:
             at.setdefault((s.doc_id, s.start), p)
         frozen = {stem: tuple(ps) for stem, ps in using.items()}
         docs = {stem: frozenset(sentences[p].doc_id for p in ps) for stem, ps in using.items()}
-        heads = {
-            word: name
-            for word, name in named_heads.items()
-            if _written_as_a_name(word, [sentences[p].text for p in frozen.get(next(iter(stems(word)), word), ())])
-        }
-        return cls(heading, tuple(section), tuple(previous), all_stems, tuple(first), names, frozen, at, docs, heads)
+        return cls(heading, tuple(section), tuple(previous), all_stems, tuple(first), names, frozen, at, docs)
 
     def led_by(self, positions: Sequence[int]) -> list[int]:
         """The sentences right after each of `positions` in the same paragraph (which may lean on them), in order."""
