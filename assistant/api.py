@@ -221,6 +221,13 @@ class Assistant:
         rows, texts = np.vstack([c.features for c in found]), [c.sentence.text for c in found]
         cache = self.settings.index_dir / "models" / "relevance"
         relevance = load_relevance(cache=cache) if self.scorer.base is not None else None
+        if relevance is not None and relevance.context:
+            before = self.index.layout.previous
+            sentences = self.index.data.sentences
+            texts = [
+                relevance.reads(t, sentences[before[c.position]].text if before[c.position] >= 0 else None)
+                for t, c in zip(texts, found, strict=True)
+            ]
         probabilities = self.scorer.rank(rows, query_text, texts, relevance)
         scored = [Scored(c.position, c.sentence, float(p), c.typed) for c, p in zip(found, probabilities, strict=True)]
         return sorted(scored, key=lambda c: (-c.score, c.position))

@@ -126,6 +126,7 @@ class Rows:
     own: list[bool] = field(default_factory=list)  # per question: from the article set (else SQuAD)
     typed: list[bool] = field(default_factory=list)  # per question: asks for entity labels (date, name, ...)
     texts: list[str] = field(default_factory=list)  # per row: the candidate sentence
+    befores: list[str] = field(default_factory=list)  # per row: the sentence before it in its paragraph, or ""
     asked: list[str] = field(default_factory=list)  # per question: the text retrieval was given
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -151,6 +152,8 @@ class Rows:
             s = c.sentence
             self.x.append(c.features)
             self.texts.append(s.text)
+            before = bot.index.layout.previous[c.position]
+            self.befores.append(bot.index.data.sentences[before].text if before >= 0 else "")
             self.y.append(int(any(d == s.doc_id and _holds(s.start, s.end, lo, hi, overlap) for lo, hi, d in spans)))
             self.question.append(q)
             self.group.append(group)
@@ -492,7 +495,7 @@ def relevance_columns(rows: Rows, base: np.ndarray, top: int = RELEVANCE_TOP) ->
     ends = np.append(starts[1:], len(question))
     for q, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
         chosen = np.argsort(-base[lo:hi], kind="stable")[:top]
-        scores = model.scores(rows.asked[q], [rows.texts[lo + i] for i in chosen])
+        scores = model.scores(rows.asked[q], [model.reads(rows.texts[lo + i], rows.befores[lo + i]) for i in chosen])
         out[lo:hi] = relevance_features(hi - lo, chosen, scores)
     return out
 
@@ -501,7 +504,7 @@ def save_rows(rows: Rows, path: Path, texts: bool = True) -> None:
     """The rows as .npz; without `texts`, the candidate sentences are left out (a quarter of the size;
     only `--relevance` reads them)."""
     x, y, question, group = rows.arrays()
-    sentences = {"texts": np.asarray(rows.texts)} if texts else {}
+    sentences = {"texts": np.asarray(rows.texts), "befores": np.asarray(rows.befores)} if texts else {}
     np.savez_compressed(
         path, x=x, y=y, question=question, group=group, answerable=np.asarray(rows.answerable),
         own=np.asarray(rows.own), typed=np.asarray(rows.typed), asked=np.asarray(rows.asked), **sentences,
@@ -511,9 +514,10 @@ def save_rows(rows: Rows, path: Path, texts: bool = True) -> None:
 def load_rows(path: Path) -> Rows:
     z = np.load(path)
     texts = z["texts"].tolist() if "texts" in z.files else []
+    befores = z["befores"].tolist() if "befores" in z.files else [""] * len(texts)
     return Rows(list(z["x"]), z["y"].tolist(), z["question"].tolist(), z["group"].tolist(),
                 z["answerable"].tolist(), z["own"].tolist(), z["typed"].tolist(),
-                texts, z["asked"].tolist())  # fmt: skip
+                texts, befores, z["asked"].tolist())  # fmt: skip
 
 
 def _candidate_recall(rows: Rows) -> float:

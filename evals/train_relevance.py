@@ -150,21 +150,33 @@ def sentences(context: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
+def with_context(sentence: str, before: str | None) -> str:
+    """What the model reads for a sentence with `--context`: the sentence, then the one before it in its
+    paragraph (cut first when the pair is too long). Keep in step with assistant/answer/relevance.py."""
+    return f"{sentence} | {before}" if before else sentence
+
+
 def groups(
-    articles: list[dict[str, Any]], rng: random.Random, unanswerable: bool = False
+    articles: list[dict[str, Any]], rng: random.Random, unanswerable: bool = False, context: bool = False
 ) -> list[tuple[str, list[str]]]:
     """(question, [answer sentence, negatives...]) for every answerable question of `articles`; with
     `unanswerable`, also (question, [sentences of its paragraph and article]) for the others, whose
     groups hold no answer (their question is marked by a leading NO_ANSWER, stripped before use)."""
     out = []
     for article in articles:
-        pool = [p["context"][a:b] for p in article["paragraphs"] for a, b in sentences(p["context"])]
+        pool = [
+            _read(p["context"], spans, i, context)
+            for p in article["paragraphs"]
+            for spans in [sentences(p["context"])]
+            for i in range(len(spans))
+        ]
         for paragraph in article["paragraphs"]:
-            context, spans = paragraph["context"], sentences(paragraph["context"])
+            text, spans = paragraph["context"], sentences(paragraph["context"])
+            own_sentences = [_read(text, spans, i, context) for i in range(len(spans))]
             for qa in paragraph["qas"]:
                 if qa.get("is_impossible") or not qa["answers"]:
                     if unanswerable:
-                        own = [context[a:b] for a, b in spans]
+                        own = list(own_sentences)
                         rng.shuffle(own)
                         negatives = list(dict.fromkeys(own + rng.sample(pool, min(len(pool), NEGATIVES))))
                         out.append((NO_ANSWER + qa["question"], negatives[: NEGATIVES + 1]))
@@ -173,12 +185,19 @@ def groups(
                 hold = [i for i, (a, b) in enumerate(spans) if a <= start < b]
                 if not hold:
                     continue
-                hard = [context[a:b] for i, (a, b) in enumerate(spans) if i != hold[0]]
+                answer = own_sentences[hold[0]]
+                hard = [t for i, t in enumerate(own_sentences) if i != hold[0]]
                 rng.shuffle(hard)
                 easy = rng.sample(pool, min(len(pool), NEGATIVES))
-                negatives = [s for s in dict.fromkeys(hard + easy) if s != context[slice(*spans[hold[0]])]]
-                out.append((qa["question"], [context[slice(*spans[hold[0]])], *negatives[:NEGATIVES]]))
+                negatives = [s for s in dict.fromkeys(hard + easy) if s != answer]
+                out.append((qa["question"], [answer, *negatives[:NEGATIVES]]))
     return out
+
+
+def _read(text: str, spans: list[tuple[int, int]], i: int, context: bool) -> str:
+    """Sentence `i` of a paragraph as the model reads it (with the one before it, with `context`)."""
+    before = text[slice(*spans[i - 1])] if context and i > 0 else None
+    return with_context(text[slice(*spans[i])], before)
 
 
 def encode(tokenizer: Any, pairs: list[Any]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -192,11 +211,11 @@ def encode(tokenizer: Any, pairs: list[Any]) -> tuple[torch.Tensor, torch.Tensor
     return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(types)
 
 
-def make_tokenizer(folder: Path) -> Any:
+def make_tokenizer(folder: Path, max_tokens: int = MAX_TOKENS) -> Any:
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
+    tokenizer.enable_truncation(max_length=max_tokens, strategy="only_second")
     tokenizer.no_padding()
     return tokenizer
 
@@ -289,6 +308,10 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=OUT, help="the weights file (its card is written beside it)")
     parser.add_argument("--start", type=Path, help="begin from these shipped weights (layers and head), not MiniLM's")
+    parser.add_argument(
+        "--context", action="store_true", help="read each sentence with the one before it in its paragraph"
+    )
+    parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS, help="pair length cap (the context is cut first)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
@@ -299,12 +322,12 @@ def main() -> None:
     tensors = load_file(str(folder / "model.safetensors"))
     with gzip.open(TRAIN_FILE, "rt", encoding="utf-8") as f:
         articles = rng.sample(json.load(f)["data"], args.articles + args.held)
-    held = groups(articles[args.articles :], rng, args.no_answer)[:600]
-    train = groups(articles[: args.articles], rng, args.no_answer)
+    held = groups(articles[args.articles :], rng, args.no_answer, args.context)[:600]
+    train = groups(articles[: args.articles], rng, args.no_answer, args.context)
     rng.shuffle(train)
     train = train[: args.questions]
     print(f"{len(train)} training groups from {args.articles} articles; {len(held)} held-apart groups", flush=True)
-    tokenizer = make_tokenizer(folder)
+    tokenizer = make_tokenizer(folder, args.max_tokens)
     model = CrossEncoder(tensors, config, args.layers)
     if args.start:
         model.load_shipped(load_file(str(args.start)))
@@ -340,7 +363,8 @@ def main() -> None:
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
     card = {
         "model": f"all-MiniLM-L6-v2, first {args.layers} layers fine-tuned as a cross-encoder (question, sentence)",
-        "layers": args.layers, "max_tokens": MAX_TOKENS, "file": out.name, "bytes": out.stat().st_size,
+        "layers": args.layers, "max_tokens": args.max_tokens, "file": out.name, "bytes": out.stat().st_size,
+        "context": args.context,
         "no_answer": args.no_answer, "started_from": args.start.name if args.start else "all-MiniLM-L6-v2",
         "sha256": digest, "seed": args.seed, "questions": len(train), "articles": args.articles,
         "trained_minutes": round(minutes, 1), "held_apart_rank1": round(ours, 3),

@@ -84,3 +84,14 @@ def test_the_card_says_what_data_and_licence_the_weights_come_from() -> None:
 def test_the_answering_sentence_scores_highest(question: str, answer: str, others: list[str]) -> None:
     scores = load_relevance().scores(question, [answer, *others])
     assert int(np.argmax(scores)) == 0, scores
+
+
+def test_a_model_fitted_with_context_reads_each_sentence_with_the_one_before_it() -> None:
+    from assistant.answer.relevance import Relevance
+
+    plain, with_context = Relevance(None, None), Relevance(None, None, context=True)
+    assert plain.reads("She lent us money.", "The bank pulled the loan.") == "She lent us money."
+    assert with_context.reads("She lent us money.", "The bank pulled the loan.") == (
+        "She lent us money. | The bank pulled the loan."
+    )
+    assert with_context.reads("First of its paragraph.", None) == "First of its paragraph."

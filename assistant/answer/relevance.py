@@ -36,6 +36,11 @@ class Relevance:
 
     session: Any
     tokenizer: Any
+    context: bool = False  # fitted with each sentence followed by the one before it in its paragraph
+
+    def reads(self, sentence: str, before: str | None) -> str:
+        """The text the model scores for a sentence (as evals/train_relevance.py `with_context` wrote it)."""
+        return f"{sentence} | {before}" if self.context and before else sentence
 
     def scores(self, question: str, sentences: Sequence[str]) -> np.ndarray:
         if not sentences:
@@ -90,7 +95,7 @@ def load_relevance(weights: Path = WEIGHTS, card_path: Path = CARD, cache: Path 
     # longest_first: a question longer than max_tokens alone is cut too (only_second would raise on it)
     tokenizer.enable_truncation(max_length=int(meta["max_tokens"]), strategy="longest_first")
     tokenizer.no_padding()
-    return Relevance(session, tokenizer)
+    return Relevance(session, tokenizer, bool(meta.get("context", False)))
 
 
 def _graph(weights: Path, meta: dict[str, Any], cache: Path | None) -> bytes:
