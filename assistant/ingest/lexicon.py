@@ -19,6 +19,7 @@ QUESTION_WORDS = frozenset(
     "according source sources article document give list name wat whats what's pls plz".split()
 )
 STOP_WORDS = frozenset(STOPWORDS_EN_PLUS) | QUESTION_WORDS  # lower-cased
+_MAX_REMEMBERED = 10_000  # respellings kept for reuse
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
 
 
@@ -85,9 +86,9 @@ class Lexicon:
         return cls(df, max(total, 1), frozenset(spelled))
 
     def respell(self, text: str) -> str:
-        """`text` with each word the corpus lacks, even by its stem, written as the closest corpus word
-        ("countires" -> "countries", "reserv" -> "reserve"); other words, and words of three letters or
-        fewer, as they are."""
+        """`text` with each word that neither the corpus (even by its stem) nor an English dictionary
+        knows written as the closest corpus word ("countires" -> "countries", "atended" -> "attended");
+        other words, and words of three letters or fewer, as they are."""
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
@@ -97,6 +98,8 @@ class Lexicon:
             if _stemmer().stemWord(low) in self.df or is_english(low):
                 return word  # a corpus word's form, or a real word the corpus does not use
             if low not in self._respelled:
+                if len(self._respelled) >= _MAX_REMEMBERED:  # a long-running server sees endless new words
+                    self._respelled.clear()
                 self._respelled[low] = closest(low, self._words)
             found = self._respelled[low]
             return word if found is None else (found.capitalize() if word[0].isupper() else found)
