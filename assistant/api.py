@@ -23,7 +23,7 @@ from assistant.ingest.embedding import Embedder, make_embedder
 from assistant.ingest.index import Index, ensure_index, live_build, load_index
 from assistant.ingest.lexicon import Lexicon
 from assistant.records import Answer, Hit
-from assistant.retrieve.candidates import Candidate, candidates, names_absent
+from assistant.retrieve.candidates import Candidate, absent_names, candidates
 from assistant.retrieve.search import Mode, retrieve
 
 log = logging.getLogger(__name__)
@@ -143,16 +143,17 @@ class Assistant:
         text = self.lexicon.respell(asked) if self.policy.on("respell") else asked
         today = today or dt.date.today()
         query = self._understand(text, clean_history(history))
-        # A question that names something the corpus never mentions is declined outright: on the
-        # fitting data 76% of such questions are unanswerable (evals/fit_scorer.py reports it).
+        # A question that names something the corpus never mentions is not answered (the reply says so,
+        # with the closest passage): on the fitting data 76% of such questions are unanswerable
+        # (evals/fit_scorer.py reports it).
         known = self.aliases.canonical  # an abbreviation with an alias ("MoU") is not an unknown name
-        absent = self.policy.on("names_absent") and names_absent(self.lexicon, query.text, known)
-        scored = [] if absent else self._scored(self._expand(query.text))
+        absent = absent_names(self.lexicon, query.text, known) if self.policy.on("names_absent") else ()
+        scored = self._scored(self._expand(query.text))
         if scored and query.text != text:
             scored = self._with_original(scored, text)
         weights = {t: self.lexicon.idf(t) for t in self.lexicon.query_terms(query.text)}
         decider = Decider(self.index, self.settings.prompts_dir, self.policy)
-        answer = decider.decide(Asked(text, query, today, weights), scored)
+        answer = decider.decide(Asked(text, query, today, weights, absent), scored)
         resolved = query.text if query.text != asked else None
         return answer.model_copy(update={"question": asked, "resolved_question": resolved, "as_of": today})
 

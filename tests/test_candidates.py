@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.ingest.lexicon import Lexicon
-from assistant.retrieve.candidates import _leads, _per_doc, _ranks, names_absent, question_names
+from assistant.retrieve.candidates import _leads, _per_doc, _ranks, absent_names, names_absent, question_names
 
 LEXICON = Lexicon.build(["Rollo signed the treaty with Charles in 911.", "The Norse settled in the region."])
 
@@ -60,6 +60,12 @@ def test_a_name_that_is_also_a_stop_word_counts_only_in_capitals(question: str, 
 )
 def test_a_capitalised_word_the_corpus_lacks_is_an_absent_name(question: str, absent: bool) -> None:
     assert names_absent(LEXICON, question) is absent
+
+
+def test_an_absent_name_is_given_as_the_question_writes_it() -> None:
+    question = "Who won the 2022 FIFA World Cup in Qatar, and did Rollo sign with Russia?"
+    assert absent_names(LEXICON, question) == ("FIFA World Cup", "Qatar", "Russia")
+    assert absent_names(LEXICON, "When did Rollo sign the treaty with the Norse?") == ()
 
 
 def test_a_known_abbreviation_is_not_an_absent_name() -> None:

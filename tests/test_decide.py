@@ -61,6 +61,23 @@ def test_a_question_about_nothing_in_the_documents_is_declined_without_a_passage
 
 
 @pytest.mark.model
+def test_a_question_naming_what_the_documents_never_mention_says_so_with_the_related_passage(
+    harbour: Assistant,
+) -> None:
+    answer = harbour.ask("How much did Rotterdam pay for dredging the north channel?")
+    assert answer.abstained and answer.text.startswith("The documents never mention Rotterdam"), answer.text
+    assert len(answer.citations) == 1 and "Dredging" in answer.citations[0].quote
+    assert_citations_exact(harbour, answer)
+
+
+@pytest.mark.model
+def test_a_question_naming_only_what_the_documents_never_mention_shows_no_passage(harbour: Assistant) -> None:
+    answer = harbour.ask("Who won the 2022 FIFA World Cup?")
+    assert answer.abstained and not answer.citations, answer.text
+    assert "never mention FIFA World Cup" in answer.text and CLOSEST not in answer.text, answer.text
+
+
+@pytest.mark.model
 def test_switching_the_typed_decline_off_lets_the_best_sentence_answer(harbour: Assistant) -> None:
     answer = without(at_threshold(harbour, 0.0), "typed_decline").ask("When were the new container cranes installed?")
     assert not answer.abstained and "cranes" in answer.citations[0].quote, answer.text

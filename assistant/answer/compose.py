@@ -326,6 +326,18 @@ def abstain(
     return Answer(question=question, text=text, citations=book.citations, abstained=True)
 
 
+def unmentioned(question: str, names: Sequence[str], closest: Sentence | None, index: Index, prompts: Path) -> Answer:
+    """Say that the documents never mention the question's `names` ("Washington"), and show what they
+    do say on the subject, cited, when one passage is clearly related: the user can ask again in the
+    documents' own words ("the US")."""
+    book = CitationBook(index)
+    shown = f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else names[0]
+    text = render(prompts, "unmentioned", names=shown)
+    if closest is not None:
+        text += "\n\n" + render(prompts, "related", statement=f"{closest.text} [{book.cite_sentence(closest)}]")
+    return Answer(question=question, text=text, citations=book.citations, abstained=True)
+
+
 def compose_calculation(
     question: str, outcome: Computed | Declined, index: Index, prompts: Path, related: Sentence | None = None
 ) -> Answer:

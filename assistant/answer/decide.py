@@ -10,6 +10,9 @@ Read top to bottom, a question's route is:
 4. a look-up the scorer doubts is answered by the fact one of the best sentences states;
 5. else the closest passage is shown, visibly not a direct answer, or the assistant declines.
 
+A question that names something the documents never mention ("Russia") is not answered at all (after
+step 0): the reply says so, with the closest passage when one is clearly related.
+
 Every rule here is measured on every suite, in both directions (evals/README.md); `Policy.rules_off`
 switches named rules off for that measurement.
 """
@@ -35,6 +38,7 @@ from assistant.answer.compose import (
     input_rivals,
     is_heading,
     states_date,
+    unmentioned,
 )
 from assistant.answer.table_math import column_total, row_difference, row_share
 from assistant.calculate.understanding import Query
@@ -91,6 +95,7 @@ class Asked:
     query: Query
     today: dt.date
     weights: Mapping[str, float]
+    unmentioned: tuple[str, ...] = ()  # names in the question the documents never mention (rule "names_absent")
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ class Decider:
             cells = next((a for a in worked if a is not None), None) or answer_from_cells(query.text, self.index)
             if cells is not None:
                 return cells
+        if asked.unmentioned:
+            return unmentioned(asked.text, asked.unmentioned, self._closest(scored), self.index, self.prompts)
         looked_up = self._calculated(query, asked.today) if query.intent in LOOKUPS else None
         scored = with_fact_focus(scored, looked_up)
         extractive = self._extractive(asked.text, scored, asked.weights)

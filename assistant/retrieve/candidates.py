@@ -71,13 +71,20 @@ class QuestionTerms:
 
 
 def names_absent(lexicon: Lexicon, question: str, canonical: Callable[[str], str] | None = None) -> bool:
-    """A capitalised word inside the question that the corpus has no word for, even misspelled ("Russia").
+    """A capitalised word inside the question that the corpus has no word for, even misspelled ("Russia")."""
+    return bool(absent_names(lexicon, question, canonical))
+
+
+def absent_names(lexicon: Lexicon, question: str, canonical: Callable[[str], str] | None = None) -> tuple[str, ...]:
+    """The names inside the question, as written ("the 2022 FIFA World Cup" -> "FIFA World Cup"), with a
+    capitalised word that the corpus has no word for, even misspelled.
 
     `canonical` maps a word to its canonical phrase; a word it changes is a known alias, not a name.
     """
-    inner = re.findall(r"(?<=[\w,;:] )[A-Z][\w'’-]+", question)
+    runs = re.findall(r"(?<=[\w,;:] )[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*", question)
     aliased = (lambda w: canonical(w) != w.lower().replace("’", "'")) if canonical else (lambda w: False)
-    return any(lexicon.unknown_terms(word) and not aliased(word) for word in inner)
+    unknown = lambda w: bool(lexicon.unknown_terms(w)) and not aliased(w)  # noqa: E731
+    return tuple(dict.fromkeys(run for run in runs if any(unknown(w) for w in run.split())))
 
 
 def question_names(question: str, names: frozenset[str]) -> tuple[str, ...]:
