@@ -73,3 +73,32 @@ def test_who_prefers_a_person_to_a_nearer_organisation() -> None:
     question = "Who wrote the song?"
     typed = typed_mentions(sentence, answer_type(question), frozenset(stems(question)))
     assert focus(question, Scored(0, sentence, 0.9, typed)) == "Bill Aken"
+
+
+def _lender_sentence() -> Sentence:
+    text = "The Wend Valley Building Society withdrew the overdraft, and my aunt Cecily Ashdown lent us the money."
+    return Sentence(doc_id="d", start=0, end=len(text), text=text, mentions=(
+        Mention(label="ORG", start=0, end=32, text=text[:32]),
+        Mention(label="PERSON", start=text.index("Cecily"), end=text.index(" lent"), text="Cecily Ashdown"),
+    ))  # fmt: skip
+
+
+def _typed(sentence: Sentence, question: str) -> list[str]:
+    ordered = stems(question)
+    phrases = frozenset(zip(ordered, ordered[1:], strict=False))
+    return [m.text for m in typed_mentions(sentence, answer_type(question), frozenset(ordered), phrases)]
+
+
+def test_a_name_ending_in_the_words_the_question_calls_it_by_is_its_subject_not_the_answer() -> None:
+    question = "Who lent the company money when the building society pulled its overdraft?"
+    assert _typed(_lender_sentence(), question) == ["Cecily Ashdown"]
+
+
+def test_a_which_question_asking_for_that_kind_of_thing_still_gets_the_name() -> None:
+    text = "After the Wend Valley Building Society left, the Hexley District Building Society lent us the money."
+    start = text.index("the Hexley")
+    sentence = Sentence(doc_id="d", start=0, end=len(text), text=text, mentions=(
+        Mention(label="NP", start=start, end=start + 36, text=text[start : start + 36], head="Society"),
+    ))  # fmt: skip
+    question = "Which society lent the money after the building society left?"
+    assert _typed(sentence, question) == ["the Hexley District Building Society"]

@@ -20,7 +20,7 @@ from assistant.ingest.index import Index
 from assistant.ingest.layout import Layout
 from assistant.ingest.lexicon import STOP_WORDS, Lexicon, stems
 from assistant.records import Hit, Mention, Sentence
-from assistant.retrieve.question import TIMES, AnswerType, answer_type, is_span_of_time, is_year
+from assistant.retrieve.question import NUMBERS, TIMES, AnswerType, answer_type, is_span_of_time, is_year
 
 DENSE_CANDIDATES = 12  # sentences nearest the question by cosine, beside those of the retrieved chunks
 FEATURES = (
@@ -147,7 +147,7 @@ def candidates(
     out = []
     for i, p in enumerate(positions):
         sentence = index.data.sentences[p]
-        typed = typed_mentions(sentence, wanted, terms.stems)
+        typed = typed_mentions(sentence, wanted, terms.stems, terms.bigrams)
         around = _context_text(index, layout, p)
         context = _coverage(terms.weights, layout.stems[p] | _context_stems(index, layout, p))
         row = [
@@ -164,8 +164,15 @@ def candidates(
     return out
 
 
-def typed_mentions(sentence: Sentence, wanted: AnswerType, asked: frozenset[str]) -> tuple[Mention, ...]:
-    """Mentions of the expected type in a sentence whose words the question does not already use."""
+def typed_mentions(
+    sentence: Sentence, wanted: AnswerType, asked: frozenset[str], phrases: frozenset[tuple[str, str]] = frozenset()
+) -> tuple[Mention, ...]:
+    """Mentions of the expected type in a sentence whose words the question does not already use.
+
+    `phrases` are the question's stem bigrams: a name ending in one of them is the thing the question
+    names by its common noun ("the Wend Valley Building Society" for "when the building society pulled
+    its overdraft"), not the answer, unless the question asks "which X" with X in the name.
+    """
     if not wanted.asked:
         return ()
     found = []
@@ -177,8 +184,10 @@ def typed_mentions(sentence: Sentence, wanted: AnswerType, asked: frozenset[str]
         )
         if fits and wanted.duration and m.label in TIMES | {"CARDINAL"} and not is_span_of_time(m.text):
             fits = m.label == "CARDINAL" and not is_year(m.text)  # "how long": a day or a year is no length
-        own = set(stems(m.text))
-        if fits and own and len(own & asked) * 2 <= len(own):  # most of it new: not the subject asked about
+        ordered = stems(m.text)
+        own = set(ordered)
+        named = m.label not in NUMBERS | TIMES and tuple(ordered[-2:]) in phrases and wanted.head not in own
+        if fits and own and not named and len(own & asked) * 2 <= len(own):  # most of it new: not the subject
             found.append(m)
     return tuple(found)
 
