@@ -19,6 +19,8 @@ from tests.facts import ALIASES, FACTS, MARCH_1
         "What does the memorandum of understanding cover?",
         "Which earlier initiative is the ministerial contrasted with?",
         "Where will the next Critical Minerals Ministerial be held?",
+        "How long was the Critical Minerals Ministerial?",  # how long it lasted, not how long ago
+        "How long did the ministerial last?",
     ],
 )
 def test_questions_for_retrieval_are_not_calculated(question):
@@ -48,3 +50,16 @@ def test_facts_without_a_name_in_a_role_are_skipped():
 def test_a_four_letter_misspelled_name_is_mended():
     query = understand("What persentage of key mineral capacity does Chna control?", FACTS, ALIASES)
     assert query.holders == ("China",) and not query.unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("How long ago was the Critical Minerals Ministerial?", "days_since"),
+        ("How long until the MoU deadline?", "days_remaining"),
+        ("How long does the US have to sign the MoU?", "days_remaining"),
+        ("How much time is left for the Mexico action plan?", "days_remaining"),
+    ],
+)
+def test_a_how_long_question_that_counts_to_or_from_a_point_is_a_day_count(question: str, intent: str) -> None:
+    assert understand(question, FACTS, ALIASES).intent == intent

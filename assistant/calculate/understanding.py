@@ -198,7 +198,11 @@ def _intent(text: str, groups: set[str], units_known: set[str]) -> Intent | None
     if measure:
         return "unsupported_figure"
     days = _has(text, r"days?|weeks?|how long|how much time")
-    if days and (dated or _has(text, r"left|remain\w*|until|since|ago|between|apart")):
+    counting = _has(text, r"left|remain\w*|until|till|since|ago|between|apart|before|after|away|have|has|to go")
+    # "How long was the ministerial?" asks how long it lasted, which the documents may state; only a
+    # question that counts to or from a point ("how long until", "how long ago") is a day count
+    spanned = _has(text, r"how long|how much time") and not counting
+    if days and not spanned and (dated or counting):
         if _has(text, r"between|apart|separate|separates|after .* (?:due|deadline)|from .* to"):
             return "days_between"
         if _has(text, r"since|ago|elapsed") or (_has(text, "passed") and "event" in groups):
