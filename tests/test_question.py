@@ -7,7 +7,17 @@ import pytest
 from assistant.ingest.lexicon import stems
 from assistant.records import Mention, Sentence
 from assistant.retrieve.candidates import typed_mentions
-from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, RATES, TIMES, answer_type, is_year
+from assistant.retrieve.question import (
+    AMOUNTS,
+    COUNTS,
+    NUMBERS,
+    PEOPLE,
+    PLACES,
+    RATES,
+    TIMES,
+    answer_type,
+    is_year,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,6 +41,27 @@ from assistant.retrieve.question import AMOUNTS, COUNTS, PEOPLE, PLACES, RATES, 
     ],
 )
 def test_a_wh_word_asks_for_entity_labels(question: str, labels: frozenset[str]) -> None:
+    assert answer_type(question).labels == labels
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("harbour dredging cost", AMOUNTS),
+        ("EXIM money?", AMOUNTS),
+        ("reserve total $$", AMOUNTS),
+        ("cobalt share of output", frozenset({"PERCENT"})),
+        ("number of ports attending", COUNTS),  # the count, though "ports" is no place noun
+        ("staff headcount 2024", COUNTS),
+        ("mexico plan deadline", TIMES),
+        ("summit host city", PLACES),
+        ("trailer weight", NUMBERS),
+        ("size of the loan", NUMBERS),  # a size may be a sum
+        ("reserve purpose", frozenset()),  # no noun naming a value: for the sentences to answer
+        ("Who paid the cost?", PEOPLE),  # an asking word decides, not a noun
+    ],
+)
+def test_a_few_typed_words_ask_for_the_type_their_value_noun_names(question: str, labels: frozenset[str]) -> None:
     assert answer_type(question).labels == labels
 
 

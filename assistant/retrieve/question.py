@@ -55,6 +55,24 @@ _RULES: list[tuple[re.Pattern[str], frozenset[str]]] = [
     (re.compile(r"\bwho(?:m|se)?\b"), PEOPLE),
     (re.compile(r"\bwhat (?:is|was|are|were) the (?:number|population|rate|level|size|total)\b"), NUMBERS),
 ]
+# A question typed as a few words, without an asking word ("wren weight", "eu money for the mou"):
+# the noun that names the value asks for its type. Most specific first.
+_ASKING = re.compile(r"\b(?:who|whom|whose|what|whats|what's|when|when's|whens|where|which|why|how)\b")
+_TERSE: list[tuple[re.Pattern[str], frozenset[str]]] = [
+    (re.compile(r"%|\b(?:percent|percentage|share|proportion)\b"), frozenset({"PERCENT"})),
+    (
+        re.compile(
+            r"\$|£|€|\b(?:money|cost|costs|price|prices|budget|funding|funds|payout|turnover|revenue|profit|"
+            r"salary|pay|spend|spending|amount)\b"
+        ),
+        AMOUNTS,
+    ),
+    (re.compile(r"\b(?:number|headcount|count|sales)\b"), COUNTS),
+    (re.compile(r"\b(?:deadline|date|year)\b"), TIMES),
+    (re.compile(rf"\b(?:city|venue|location|{_PLACE_NOUNS})\b"), PLACES),
+    # a size may be an area, a weight, a count or a sum ("size of the overdraft")
+    (re.compile(rf"\b(?:weight|height|length|size|area|distance|floor space|{_MEASURES})\b"), NUMBERS),
+]
 _HOW_LONG = next(i for i, (pattern, _) in enumerate(_RULES) if pattern.pattern == r"\bhow (?:long|old)\b")
 _SPAN = re.compile(
     r"\b(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centur(?:y|ies))\b", re.I
@@ -81,9 +99,14 @@ def answer_type(question: str) -> AnswerType:
     text = _main_clause(question.lower().replace("’", "'"))
     if re.search(r"\b(?:why|how (?:do|does|did|is|are|was|were|can|could))\b", text):
         return AnswerType()
-    labels = _asked_labels(text)
+    labels = _asked_labels(text) or (_terse_labels(text) if _ASKING.search(text) is None else frozenset())
     duration = labels == _RULES[_HOW_LONG][1] and _RULES[_HOW_LONG][0].search(text) is not None
     return AnswerType(labels=labels, head=None if labels else _which_head(text), duration=duration)
+
+
+def _terse_labels(text: str) -> frozenset[str]:
+    """The labels a few typed words ask for by the noun naming the value ("headcount now" -> a count)."""
+    return next((labels for pattern, labels in _TERSE if pattern.search(text)), frozenset())
 
 
 def _asked_labels(text: str) -> frozenset[str]:
