@@ -36,6 +36,14 @@ def test_a_share_written_per_cent_is_a_percent_not_money() -> None:
     assert ("PERCENT", "sixty per cent") in {(m.label, m.text) for m in tagged.mentions}
 
 
+def test_a_sum_keeps_its_currency_sign() -> None:
+    text = "The insurer paid out £62,000, and the bank lent $10 billion."
+    (tagged,) = annotate([Sentence(doc_id="d", start=0, end=len(text), text=text)])
+    money = {m.text for m in tagged.mentions if m.label == "MONEY"}
+    assert money == {"£62,000", "$10 billion"}
+    assert all(text[m.start : m.end] == m.text for m in tagged.mentions)
+
+
 @pytest.mark.parametrize(
     ("label", "text", "expected"),
     [("MONEY", "twelve per cent", "PERCENT"), ("CARDINAL", "40%", "PERCENT"), ("QUANTITY", "3 Percent", "PERCENT"),

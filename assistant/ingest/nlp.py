@@ -201,14 +201,20 @@ def _found(texts: list[str]) -> list[list[Found]]:
 
 
 def _mentions(doc: Any) -> Iterator[Found]:
-    for ent in doc.ents:
-        yield (entity_label(ent.label_, ent.text), ent.start_char, ent.end_char, ent.text, "")
     text = doc.text
+    for ent in doc.ents:
+        label, start = entity_label(ent.label_, ent.text), ent.start_char
+        if label == "MONEY" and start > 0 and text[start - 1] in _CURRENCY:
+            start -= 1  # spaCy leaves the sign out of "£62,000" (not out of "$10 billion")
+        yield (label, start, ent.end_char, text[start : ent.end_char], "")
     tokens = list(doc)
     for start, end in noun_chunks([t.tag_ for t in tokens], [t.lower_ for t in tokens]):
         first, last = tokens[start], tokens[end - 1]
         a, b = first.idx, last.idx + len(last)
         yield ("NP", a, b, text[a:b], last.lower_)
+
+
+_CURRENCY = frozenset("£€¥$")
 
 
 def entity_label(label: str, text: str) -> str:
