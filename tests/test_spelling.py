@@ -35,6 +35,13 @@ def test_real_words_names_the_corpus_lacks_and_short_words_are_left_alone(questi
     assert LEXICON.respell(question) == question
 
 
+def test_a_real_word_the_corpus_lacks_matches_no_other_word_that_merely_looks_like_it() -> None:
+    lexicon = Lexicon.build(["The basin holds oil.", "Each brine sample weighs two kilograms."])
+    assert lexicon.query_terms("What is the boiling point of brine?") == ["brine"]  # "boil" is not "oil"
+    assert "weigh" in lexicon.query_terms("brine sample weight")  # the same word's other form still matches
+    assert lexicon.query_terms("Where did Boil work?") == ["oil"]  # a capitalised word may be a misspelt name
+
+
 @pytest.fixture(scope="module")
 def survey(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return one_document(tmp_path_factory, "survey", SURVEY, "minilm")

@@ -109,17 +109,33 @@ class Lexicon:
     def idf(self, stem: str) -> float:
         return math.log(1 + (self.total - self.df[stem] + 0.5) / (self.df[stem] + 0.5))
 
-    def repair(self, stem: str) -> str | None:
-        """`stem` if the corpus has it, else the closest corpus stem (a likely misspelling), else None."""
+    def repair(self, stem: str, word: str | None = None) -> str | None:
+        """`stem` if the corpus has it, else the closest corpus stem (a likely misspelling), else None.
+
+        When `word` (the stem's lower-case word as written) is a real English word, the corpus stem must also
+        begin like it (a shared first four letters: "weight" may be read "weigh", "decision" "decid"),
+        else the word is simply one the corpus does not use ("boiling" is not "oil").
+        """
         if stem in self.df:
             return stem
         if stem not in self._repairs:
             self._repairs[stem] = closest(stem, self._stems) if len(stem) > 3 else None
-        return self._repairs[stem]
+        found = self._repairs[stem]
+        if found is not None and word is not None and found[:4] != stem[:4] and is_english(word):
+            return None
+        return found
+
+    def repaired(self, text: str) -> list[tuple[str, str | None]]:
+        """Each content stem of `text` with its corpus stem (itself, a repair, or None)."""
+        written = [w for w in _WORD.findall(text) if w.lower().replace("’", "'") not in STOP_WORDS]
+        content = [w.lower().replace("’", "'") for w in written]
+        # a capitalised word may be a misspelt name ("Aiken" for "Aken"), whatever the dictionary says
+        plain = [c if w[:1].islower() else None for w, c in zip(written, content, strict=True)]
+        return [(s, self.repair(s, w)) for w, s in zip(plain, _stemmer().stemWords(content), strict=True)]
 
     def unknown_terms(self, text: str) -> list[str]:
         """Content stems of a question that the corpus has no word for, even allowing misspellings."""
-        return list(dict.fromkeys(stem for stem in stems(text) if self.repair(stem) is None))
+        return list(dict.fromkeys(stem for stem, fixed in self.repaired(text) if fixed is None))
 
     def max_idf(self) -> float:
         return math.log(1 + (self.total + 0.5) / 0.5)
@@ -127,8 +143,7 @@ class Lexicon:
     def query_terms(self, text: str) -> list[str]:
         """Content stems of a question, misspellings mapped to corpus stems, unknown words dropped."""
         out: list[str] = []
-        for stem in stems(text):
-            fixed = self.repair(stem)
+        for _, fixed in self.repaired(text):
             if fixed and fixed not in out:
                 out.append(fixed)
         return out

@@ -60,7 +60,7 @@ class QuestionTerms:
     def of(cls, lexicon: Lexicon, question: str, layout: Layout) -> QuestionTerms:
         known = {t: lexicon.idf(t) for t in lexicon.query_terms(question)}
         unknown = lexicon.unknown_terms(question)
-        ordered = [lexicon.repair(s) or s for s in stems(question)]
+        ordered = [fixed or s for s, fixed in lexicon.repaired(question)]
         total = sum(known.values()) + len(unknown) * lexicon.max_idf()
         share = len(unknown) * lexicon.max_idf() / total if total else 0.0
         bigrams = frozenset(zip(ordered, ordered[1:], strict=False))
