@@ -230,7 +230,10 @@ class Assistant:
                 for t, c in zip(texts, found, strict=True)
             ]
         probabilities = self.scorer.rank(rows, query_text, texts, relevance)
-        scored = [Scored(c.position, c.sentence, float(p), c.typed) for c, p in zip(found, probabilities, strict=True)]
+        scored = [
+            Scored(c.position, c.sentence, float(p), c.typed, float(c.features[0]))
+            for c, p in zip(found, probabilities, strict=True)
+        ]
         return sorted(scored, key=lambda c: (-c.score, c.position))
 
 

@@ -22,6 +22,7 @@ Rule = Literal[
     "closest_passage",
     "follow_on",
     "respell",
+    "unrelated",
 ]
 
 

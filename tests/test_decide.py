@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import get_args
 
 import pytest
 
 from assistant import Assistant
 from assistant.answer.compose import Scored, compose
-from assistant.answer.decide import FOLLOW_RATIO, RULES, Decider, Policy
+from assistant.answer.decide import FOLLOW_RATIO, RULES, Asked, Decider, Policy
+from assistant.calculate.understanding import Query
 from assistant.config import Rule
 from assistant.ingest.lexicon import stems
+from assistant.records import Answer
 from assistant.retrieve.candidates import typed_mentions
 from assistant.retrieve.question import answer_type
 from tests.conftest import assert_citations_exact, one_document
@@ -160,3 +163,17 @@ def test_the_closest_passage_also_quotes_the_sentence_after_it(story) -> None:
     assert answer.abstained and answer.text.startswith(CLOSEST), answer.text
     assert [c.quote[:9] for c in answer.citations] == ["In March ", "My uncle "], answer.text
     assert_citations_exact(story, answer)
+
+
+def _decided(bot: Assistant, question: str, scored: list[Scored], rules_off: frozenset[str] = frozenset()) -> Answer:
+    decider = Decider(bot.index, bot.settings.prompts_dir, Policy(0.3, 0.15, rules_off=rules_off))
+    return decider.decide(Asked(question, Query(question=question, text=question), dt.date(2026, 1, 1), {}), scored)
+
+
+def test_a_sure_sentence_about_something_else_is_neither_an_answer_nor_the_closest_passage(story) -> None:
+    question = "How hot do ovens in a power station get?"  # shares "ovens" with the story, nothing more
+    best = dataclasses.replace(scored_as(story, question, {"The new ovens": 0.9})[0], cosine=0.05)
+    declined = _decided(story, question, [best])
+    assert declined.abstained and not declined.citations, declined.text
+    answered = _decided(story, question, [best], frozenset({"unrelated"}))
+    assert not answered.abstained and "ovens" in answered.citations[0].quote, answered.text

@@ -51,6 +51,7 @@ class Scored:
     sentence: Sentence
     score: float
     typed: tuple[Mention, ...] = ()
+    cosine: float = 1.0  # the sentence's cosine with the question (the bi-encoder's)
 
 
 @dataclass

@@ -5,7 +5,8 @@ Read top to bottom, a question's route is:
 0. a question that names a table's row (and column) is answered by that cell, cited to the cell;
 1. a deadline the best sentence counts from an event ("within 90 days of the summit") is worked out;
 2. a question that needs arithmetic the sentences do not state outright is calculated from cited facts;
-3. otherwise the best sentence answers when the scorer is sure enough (`Policy.threshold`), with the
+3. otherwise the best sentence answers when the scorer is sure enough (`Policy.threshold`) and it is
+   about the question at all (its cosine at least `UNRELATED_BELOW`), with the
    sentence after it in its paragraph when the best gives no short answer (`Policy.follow_ratio`);
 4. a look-up the scorer doubts is answered by the fact one of the best sentences states;
 5. else the closest passage is shown, visibly not a direct answer, or the assistant declines.
@@ -69,6 +70,10 @@ RULES: tuple[str, ...] = get_args(Rule)
 # The sentence after the best one in its paragraph is quoted with it from this share of the best's
 # probability on (rule "follow_on"; chosen on the tuning suites, evals/README.md).
 FOLLOW_RATIO = 0.2
+# A sentence whose cosine with the question is below this is about something else, whatever words it
+# shares (rule "unrelated": "What is the tallest mountain on earth?" is not answered by "rare earths";
+# chosen on off-topic questions, checked on others and on every suite, evals/README.md).
+UNRELATED_BELOW = 0.15
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -145,7 +150,7 @@ class Decider:
     def _extractive(self, text: str, scored: list[Scored], weights: Mapping[str, float]) -> Answer:
         """The best sentences when the scorer is sure enough, else the closest passage or a plain decline."""
         p = self.policy
-        sure = bool(scored) and scored[0].score >= p.threshold
+        sure = bool(scored) and scored[0].score >= p.threshold and self._related(scored[0])
         typed_miss = p.on("typed_decline") and bool(scored) and bool(answer_type(text).labels) and not scored[0].typed
         follow = p.follow_ratio if p.on("follow_on") else None
         if sure and not typed_miss:
@@ -161,7 +166,13 @@ class Decider:
         """The best candidate, when it is clearly related to the question and is a statement, not a heading."""
         if not scored or not self.policy.on("closest_passage") or scored[0].score < self.policy.closest_above:
             return None
+        if not self._related(scored[0]):
+            return None
         return None if is_heading(self.index, scored[0].position) else scored[0].sentence
+
+    def _related(self, best: Scored) -> bool:
+        """The sentence is about the question at all (rule "unrelated"), not only sharing a word with it."""
+        return not self.policy.on("unrelated") or best.cosine >= UNRELATED_BELOW
 
     def _calculation(self, asked: Asked, outcome: Computed) -> Answer:
         shown = self._beside_rivals(asked, outcome)
