@@ -200,6 +200,9 @@ def _found(texts: list[str]) -> list[list[Found]]:
     return [list(_mentions(doc)) for doc in docs(texts)]
 
 
+_CURRENCY = frozenset("£€¥$")
+
+
 def _mentions(doc: Any) -> Iterator[Found]:
     text = doc.text
     for ent in doc.ents:
@@ -212,9 +215,6 @@ def _mentions(doc: Any) -> Iterator[Found]:
         first, last = tokens[start], tokens[end - 1]
         a, b = first.idx, last.idx + len(last)
         yield ("NP", a, b, text[a:b], last.lower_)
-
-
-_CURRENCY = frozenset("£€¥$")
 
 
 def entity_label(label: str, text: str) -> str:

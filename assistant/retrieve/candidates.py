@@ -82,8 +82,11 @@ def absent_names(lexicon: Lexicon, question: str, canonical: Callable[[str], str
     `canonical` maps a word to its canonical phrase; a word it changes is a known alias, not a name.
     """
     runs = re.findall(r"(?<=[\w,;:] )[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*", question)
-    aliased = (lambda w: canonical(w) != w.lower().replace("’", "'")) if canonical else (lambda w: False)
-    unknown = lambda w: bool(lexicon.unknown_terms(w)) and not aliased(w)  # noqa: E731
+
+    def unknown(word: str) -> bool:
+        aliased = canonical is not None and canonical(word) != word.lower().replace("’", "'")
+        return bool(lexicon.unknown_terms(word)) and not aliased
+
     return tuple(dict.fromkeys(run for run in runs if any(unknown(w) for w in run.split())))
 
 
