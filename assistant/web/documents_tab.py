@@ -254,7 +254,8 @@ def add_documents_tab(app: gr.Blocks, bot: Assistant) -> gr.Tab:
             remove, [pending], [table, choice, status], **only_status
         ).then(lambda: None, None, [pending], **private)
         no.click(lambda: (_hidden(), None, "Nothing was removed."), None, [confirm, pending, status], **private)
-        choice.change(lambda: (_hidden(), None), None, [confirm, pending], **private)
+        choice.change(lambda: (_hidden(), None), None, [confirm, pending], show_progress="hidden", **private)
         for refresh in (tab.select, app.load):
-            refresh(handlers.view, None, [table, choice], api_visibility="private")
+            # a listing is quick: no bar over the table, so the status line keeps the only one
+            refresh(handlers.view, None, [table, choice], show_progress="hidden", api_visibility="private")
     return tab
