@@ -134,18 +134,32 @@ def test_upload_a_pdf_ask_it_with_its_page_then_remove_it_and_the_answer_goes(pa
 # --- the four items of issue 22.6 ---------------------------------------------------------------
 
 
-# Bars on screen, the one over the table counted twice. Gradio keeps a tracker for every output in the page,
-# with class "hide" when its event asked for none; a tracker in a closed tab has no size.
-SHOWN_BARS = """() => [...document.querySelectorAll('.progress-text')]
-    .filter(e => !e.closest('.wrap').classList.contains('hide'))
-    .filter(e => e.getBoundingClientRect().width * e.getBoundingClientRect().height > 0)
-    .map(e => e.closest('#documents') ? 2 : 1).reduce((a, b) => a + b, 0)"""
+# Records, at every change of the page, the bars on screen (the one over the table counted twice) and the
+# words of each bar. Gradio keeps a tracker for every output in the page, with class "hide" when its event
+# asked for none; a tracker in a closed tab has no size. An observer sees every stage however busy the
+# machine is; polling from the test could miss a stage shown for half a second.
+WATCH_BARS = """() => {
+    window.bars = new Set(); window.words = [];
+    const look = () => {
+        const shown = [...document.querySelectorAll('.progress-text')]
+            .filter(e => !e.closest('.wrap').classList.contains('hide'))
+            .filter(e => e.getBoundingClientRect().width * e.getBoundingClientRect().height > 0);
+        window.bars.add(shown.map(e => e.closest('#documents') ? 2 : 1).reduce((a, b) => a + b, 0));
+        for (const e of document.querySelectorAll('.progress-level-inner')) {
+            const text = e.innerText;
+            if (text && window.words[window.words.length - 1] !== text) window.words.push(text);
+        }
+    };
+    new MutationObserver(look).observe(document.body,
+        {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
 
 
 def test_one_progress_bar_follows_the_build_through_its_stages(
     page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Exactly one bar, in the status line (never over the table), whose words name each stage in turn."""
+    expect = need_browser().expect
     real_build = documents_tab.build_index
 
     def slowed(*args: Any, stages: Any = None, **kwargs: Any) -> Path:
@@ -164,19 +178,13 @@ def test_one_progress_bar_follows_the_build_through_its_stages(
 
     monkeypatch.setattr(documents_tab, "build_index", slowed)
     monkeypatch.setattr(documents_tab, "rows_of", slow_rows)
-    page.get_by_role("tab", name="Documents").click()
+    page.get_by_role("tab", name="Documents").click()  # the listing starts; the Ask tab's bars are gone
+    page.evaluate(WATCH_BARS)
     upload(page, pdf(tmp_path / "Harbour report.pdf", PAGES))
-    seen: list[str] = []
-    bars: set[int] = set()
-    for _ in range(300):
-        texts = page.locator(".progress-level-inner").all_inner_texts()  # a bar's words; .progress-text: its clock
-        bars.add(page.evaluate(SHOWN_BARS))
-        seen += [t for t in texts if not seen or seen[-1] != t]
-        if len(seen) == 1:
-            shot(page, "documents-progress.png")
-        if "Indexed in" in page.locator("#documents-status").inner_text():
-            break
-        page.wait_for_timeout(100)
+    expect(page.locator(".progress-level-inner").first).to_contain_text("step", timeout=60_000)
+    shot(page, "documents-progress.png")
+    expect(page.locator("#documents-status")).to_contain_text("Indexed in", timeout=120_000)
+    bars, seen = set(page.evaluate("[...window.bars]")), page.evaluate("window.words")
     steps = [m.group(1) for t in seen if (m := re.search(r"step (\d) of 4", t))]
     assert bars <= {0, 1}, f"progress bars at once: {sorted(bars)}"
     assert sorted(set(steps)) == ["1", "2", "3", "4"] and steps == sorted(steps), seen
