@@ -19,6 +19,7 @@ Rule = Literal[
     "names_absent",
     "doubted_lookup",
     "counted_deadline",
+    "passage_countdown",
     "closest_passage",
     "follow_on",
     "respell",

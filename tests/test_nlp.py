@@ -44,6 +44,16 @@ def test_a_sum_keeps_its_currency_sign() -> None:
     assert all(text[m.start : m.end] == m.text for m in tagged.mentions)
 
 
+def test_a_date_written_day_first_is_one_date_with_its_day() -> None:
+    # spaCy tags "30" a CARDINAL and "September 2026" a DATE here; the day belongs to the date
+    text = "The agency will publish a shortlist by 30 September 2026, and 12 councils will be told."
+    (tagged,) = annotate([Sentence(doc_id="d", start=0, end=len(text), text=text)])
+    found = {(m.label, m.text) for m in tagged.mentions if m.label != "NP"}
+    assert ("DATE", "30 September 2026") in found and ("CARDINAL", "30") not in found
+    assert ("CARDINAL", "12") in found  # a number before no month stays a number
+    assert all(text[m.start : m.end] == m.text for m in tagged.mentions)
+
+
 @pytest.mark.parametrize(
     ("label", "text", "expected"),
     [("MONEY", "twelve per cent", "PERCENT"), ("CARDINAL", "40%", "PERCENT"), ("QUANTITY", "3 Percent", "PERCENT"),

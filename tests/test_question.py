@@ -38,6 +38,8 @@ from assistant.retrieve.question import (
         ("How much does the private sector put in?", AMOUNTS),
         ("What percentage of the output does China refine?", frozenset({"PERCENT"})),
         ("How long did the siege last?", TIMES | COUNTS),
+        ("What is the deadline for bids?", TIMES),  # a deadline is a date
+        ("What was the closing date of the consultation?", TIMES),
     ],
 )
 def test_a_wh_word_asks_for_entity_labels(question: str, labels: frozenset[str]) -> None:

@@ -64,7 +64,10 @@ AGGREGATES = frozenset({"partners_count", "agreements_count"})
 # Look-ups of one stated value: when the sentence scorer is unsure, a fact of the asked kind with the
 # question's names still answers, if a sentence among the RELEVANT_TOP best candidates states it.
 LOOKUPS = {"event_date": "event", "count": "count", "money_amount": "money", "share_value": "share"}
-DATED = frozenset({"due_date", "first_deadline"})  # answered by a sentence that states the date outright
+DATED = frozenset({"due_date", "first_deadline"})
+COUNTDOWNS = frozenset(
+    {"days_remaining", "days_since", "has_passed"}
+)  # answered by a sentence that states the date outright
 # Rules that `Policy.rules_off` can switch off, to measure what each one gains and costs.
 RULES: tuple[str, ...] = get_args(Rule)
 # The sentence after the best one in its paragraph is quoted with it from this share of the best's
@@ -142,6 +145,10 @@ class Decider:
                 outcome = self._best_ranked(query, scored, asked.today) or outcome
             if isinstance(outcome, Computed) and self._stated_nearby(outcome, scored, asked.text):
                 return self._calculation(asked, outcome)
+        if isinstance(outcome, Declined) and query.intent in COUNTDOWNS:
+            counted = self._passage_countdown(asked.text, query.intent, scored, asked.today)
+            if counted is not None:
+                return compose_calculation(asked.text, counted, self.index, self.prompts)
         if isinstance(outcome, Declined) and extractive.abstained and query.intent is not None:
             related = self._closest(scored)
             return compose_calculation(asked.text, outcome, self.index, self.prompts, related)
@@ -236,14 +243,34 @@ class Decider:
         event ("within 6 weeks of the summit"): the event's cited date plus the days."""
         from assistant.calculate.relative import counted_deadline
 
-        if not self.policy.on("counted_deadline") or extractive.abstained or not scored:
+        if not self.policy.on("counted_deadline") or not scored:
             return None
+        if extractive.abstained and self._closest(scored) is None:
+            return None  # the closest passage without a date of its own ("within 90 days of the launch") still counts
         if answer_type(text).labels != TIMES or self._states_date(text, scored, extractive):
             return None
         try:
             return counted_deadline(scored[0].sentence, self.index.data.facts, today)
         except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the extractive answer
             log.exception("counted deadline failed on %r; answering from retrieval alone", text)
+            return None
+
+    def _passage_countdown(self, text: str, intent: str, scored: list[Scored], today: dt.date) -> Computed | None:
+        """A day count the calculator could not name a fact for, counted to the one date a passage among
+        the best gives, the first whose words go with the question's (rule "passage_countdown"): "How
+        many days until the shortlist?" on "... will publish a shortlist by 30 September 2026"."""
+        from assistant.calculate.relative import passage_countdown
+
+        if not self.policy.on("passage_countdown") or self._closest(scored) is None:
+            return None
+        near = [s for s in scored[:RELEVANT_TOP] if s.score >= self.policy.closest_above and self._related(s)]
+        try:
+            counts = (
+                passage_countdown(text, s.sentence, self.index.data.facts, today, intent == "has_passed") for s in near
+            )
+            return next((c for c in counts if c is not None), None)
+        except Exception:  # noqa: BLE001 -- a rule bug must not cost the user the answer they had
+            log.exception("passage countdown failed; answering without it")
             return None
 
     def _relevant(self, query: Query, outcome: Computed, scored: list[Scored]) -> bool:

@@ -74,9 +74,22 @@ def dated(name: str, verb: str, day: str) -> str:
     return f"{cap(name)} {verb} {day}."
 
 
+def the_deadline(due: str, passed: bool) -> str:
+    return f"The deadline {'was' if passed else 'is'} {due}"
+
+
 def counted_from(due: str, passed: bool, within: str, start: str) -> str:
     """A deadline a sentence counts from a named event: 'The deadline is May 5, 2026: 90 days after ...'."""
-    return f"The deadline {'was' if passed else 'is'} {due}: {within} after {start}."
+    return f"{the_deadline(due, passed)}: {within} after {start}."
+
+
+def passage_countdown(said: str, now: str, days: int) -> str:
+    """How far the date a passage gives is from today: 'The passage gives May 5, 2026: 30 days from today (...).'"""
+    if days > 0:
+        return f"{said}: {format_days(days)} from today ({now})."
+    if days == 0:
+        return f"{said}: that is today."
+    return f"{said}: {format_days(-days)} ago (today is {now})."
 
 
 def countdown(name: str, verb: str, day: str, now: str, days: int) -> str:

@@ -323,8 +323,11 @@ def _split_parties(raw: str) -> list[str]:
     return [re.sub(r"^the\s+", "", name.strip()) for name in names if name.strip()]
 
 
-_RELATIVE = re.compile(
-    _DEADLINE.pattern + r"\s+(?:of|after|from|following)\s+(?:the\s+)?(?P<anchor>[\w’'\-]+(?:\s+[\w’'\-]+){0,5})",
+_ANCHOR = r"\s+(?:the\s+)?(?P<anchor>[\w’'\-]+(?:\s+[\w’'\-]+){0,5})"
+_RELATIVE = re.compile(rf"{_DEADLINE.pattern}\s+(?:of|after|from|following){_ANCHOR}", re.IGNORECASE)
+# a span someone is given from a thing: "Residents have 30 days from the announcement" (not "had 6 weeks of talks")
+_GIVEN = re.compile(
+    rf"\b(?:have|has|had|get|gets|given)\s+(?P<n>{_NUMBER})\s+(?P<unit>day|week)s?\s+(?:after|from|following){_ANCHOR}",
     re.IGNORECASE,
 )
 
@@ -340,9 +343,11 @@ class RelativeDeadline:
 
 
 def relative_deadline(text: str) -> RelativeDeadline | None:
-    """The first deadline counted from a named thing ("within 6 weeks after the summit"); months
-    and years have no fixed length, so they give None, as does a deadline without "of/after X"."""
-    m = _RELATIVE.search(text)
+    """The first deadline counted from a named thing ("within 6 weeks after the summit", "have 30 days
+    from the announcement"); months and years have no fixed length, so they give None, as does a
+    deadline without "of/after X"."""
+    found = [m for p in (_RELATIVE, _GIVEN) if (m := p.search(text))]
+    m = min(found, key=lambda f: f.start()) if found else None
     days = _due_days(m) if m else None
     if m is None or days is None:
         return None

@@ -52,7 +52,9 @@ from assistant.records import Chunk, Document, Fact, Sentence, Skipped
 
 log = logging.getLogger(__name__)
 stage_log = logging.getLogger("assistant.stage")  # one line per first-run stage (the CLI shows them)
-FORMAT = 4  # 2: sentences carry spaCy mentions; 3: an amount "per cent" is a PERCENT; 4: "£62,000" keeps its sign
+# 2: sentences carry spaCy mentions; 3: an amount "per cent" is a PERCENT; 4: "£62,000" keeps its sign;
+# 5: "30 September 2026" is one DATE when spaCy tags the day apart
+FORMAT = 5
 _BUILD_NAME = re.compile(r"build-\d{8}-\d{6}-\d+-\d+")  # the names build_index gives its build folders
 _BM25_FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "params.index.json",
                "vocab.index.json")  # fmt: skip

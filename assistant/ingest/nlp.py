@@ -203,12 +203,32 @@ def _found(texts: list[str]) -> list[list[Found]]:
 _CURRENCY = frozenset("£€¥$")
 
 
+# "30 September 2026": spaCy may tag the day apart ("30" CARDINAL, "September 2026" DATE)
+_MONTH_FIRST = re.compile(
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+_DAY_BEFORE = re.compile(r"\b(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s$")
+
+
 def _mentions(doc: Any) -> Iterator[Found]:
     text = doc.text
+    days: dict[int, int] = {}  # where a day number before a DATE starting with its month starts -> the DATE's start
+    for ent in doc.ents:
+        if (
+            ent.label_ == "DATE"
+            and _MONTH_FIRST.match(ent.text)
+            and (day := _DAY_BEFORE.search(text, max(0, ent.start_char - 6), ent.start_char))
+        ):
+            days[day.start()] = ent.start_char
     for ent in doc.ents:
         label, start = entity_label(ent.label_, ent.text), ent.start_char
+        if start in days and ent.end_char <= days[start]:
+            continue  # the day of a date, which the DATE below takes in
         if label == "MONEY" and start > 0 and text[start - 1] in _CURRENCY:
             start -= 1  # spaCy leaves the sign out of "£62,000" (not out of "$10 billion")
+        start = next((d for d, at in days.items() if at == start), start)
         yield (label, start, ent.end_char, text[start : ent.end_char], "")
     tokens = list(doc)
     for start, end in noun_chunks([t.tag_ for t in tokens], [t.lower_ for t in tokens]):

@@ -44,6 +44,13 @@ _RULES: list[tuple[re.Pattern[str], frozenset[str]]] = [
     (re.compile(r"\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:\w+ )?(?:price|cost|fee|fare)s?\b"), AMOUNTS),
     (re.compile(r"\bwhat (?:is |was |are |were )?(?:the |its |their )?\w+ rates?\b"), RATES),
     (re.compile(r"\b(?:what|which|in what|in which) (?:year|decade|century|month|day|date|time|period|era)\b"), TIMES),
+    # "What is the deadline for bids?": a deadline is a date
+    (
+        re.compile(
+            r"\bwhat (?:is |was |are |were )?(?:the |its |their )?(?:\w+ )?(?:deadline|due date|closing date)s?\b"
+        ),
+        TIMES,
+    ),
     (re.compile(r"\bwhen\b"), TIMES),
     (re.compile(r"\bhow (?:long|old)\b"), TIMES | COUNTS),
     (re.compile(r"\bwhere\b"), PLACES),
