@@ -105,3 +105,18 @@ def test_a_stated_total_that_its_rows_do_not_add_up_to_is_shown_with_their_sum(t
 
 def test_a_total_of_a_table_the_question_does_not_name_is_left_to_the_cells(index: SimpleNamespace) -> None:
     assert column_total("What is the total budget?", index, PROMPTS) is None  # type: ignore[arg-type]
+
+
+def test_amounts_written_with_a_scale_word_are_added_and_compared_in_that_unit(tmp_path: Path) -> None:
+    text = (
+        "# Coastal fund\n\nAllocations for the first year are shown below.\n\n| Region | Allocation |\n|---|---:|\n"
+        "| South West | £42 million |\n| Wales | £15 million |\n| North East | £21.5 million |\n"
+    )
+    (tmp_path / "coastal.md").write_text(text, "utf-8")
+    doc = read_document(tmp_path / "coastal.md")
+    index = SimpleNamespace(data=SimpleNamespace(documents=[doc]), document={doc.doc_id: doc}.__getitem__)
+    total = column_total("What is the total allocation for the first year?", index, PROMPTS)  # type: ignore[arg-type]
+    assert total is not None and total.calculation is not None
+    assert total.calculation.expression == "£42 million + £15 million + £21.5 million = £78.5 million"
+    more = row_difference("How much more does the South West get than Wales?", index, PROMPTS)  # type: ignore[arg-type]
+    assert more is not None and more.text.startswith("South West has £27 million more than Wales"), more.text

@@ -26,7 +26,10 @@ _TOTAL = re.compile(r"\btotal\b|\baltogether\b|\bcombined\b|\bin all\b", re.I)
 _SHARE = re.compile(r"\bshare\b|\bwhat percent(?:age)?\b|\bproportion\b|\bwhat fraction\b", re.I)
 _TOTAL_ROW = re.compile(r"^\s*(?:grand\s+)?total\b", re.I)
 TABLE_NAMED = 0.5  # of the question's words the table's title and caption must contain for a computed total
-_NUMBER = re.compile(r"(?P<pre>[$€£]?)(?P<num>\d[\d,]*(?:\.\d+)?)(?P<post>[MBK%]?)", re.I)
+# "$5.5M", "315,500", "£42 million", "12%": the sign, the number, and its scale written after it
+_NUMBER = re.compile(
+    r"(?P<pre>[$€£]?)(?P<num>\d[\d,]*(?:\.\d+)?)(?P<post>\s?(?:million|billion|trillion|thousand|bn|mn)|[MBK%]?)", re.I
+)
 
 
 def row_difference(question: str, index: Index, prompts: Path) -> Answer | None:
