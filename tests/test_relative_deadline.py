@@ -194,7 +194,8 @@ METRO = """Metro Link Extension: Delivery Update
 
 The Metro Link extension to Eastfield was approved by the city council on 12 January 2026.
 
-Construction contracts must be signed within 45 days of the approval. The transport authority expects to open the first two stations by 15 December 2027.
+Construction contracts must be signed within 45 days of the approval. The transport authority expects \
+to open the first two stations by 15 December 2027.
 
 The extension is funded by a £310 million grant from the national infrastructure bank.
 """
