@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.answer.table_math import column_total, row_difference, row_share
+from assistant.answer.table_math import column_extreme, column_total, row_difference, row_share
 from assistant.ingest.corpus import read_document
 from assistant.records import Document
 
@@ -120,3 +120,50 @@ def test_amounts_written_with_a_scale_word_are_added_and_compared_in_that_unit(t
     assert total.calculation.expression == "£42 million + £15 million + £21.5 million = £78.5 million"
     more = row_difference("How much more does the South West get than Wales?", index, PROMPTS)  # type: ignore[arg-type]
     assert more is not None and more.text.startswith("South West has £27 million more than Wales"), more.text
+
+
+@pytest.mark.parametrize(
+    ("question", "headline"),
+    [
+        ("Which branch had the most visits in 2025?", "**Central Library** has the most Visits (2025): 412,000 [1]"),
+        (
+            "Which branch is open the fewest hours per week?",
+            "**Millbrook Branch** has the least Hours per week: 36 [1]",
+        ),
+        (
+            "Which region gets the largest allocation in 2027?",
+            "**Coastal South** has the most Allocation (2027): $215M",
+        ),
+        ("Which programme gets the most money in 2028?", "**Tree planting** has the most in 2028: $6.2M [1]"),
+    ],
+)
+def test_the_row_with_the_most_or_least_is_named_with_every_value_of_its_column_cited(
+    index: SimpleNamespace, question: str, headline: str
+) -> None:
+    answer = column_extreme(question, index, PROMPTS)  # type: ignore[arg-type]
+    assert answer is not None and answer.text.startswith(headline), answer
+    values = [c.quote for c in answer.citations]
+    assert answer.calculation is not None and all(v in answer.calculation.expression for v in values)
+    assert not any(c.location and "row “Total”" in c.location for c in answer.citations)  # a total is no row
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which branch has the most staff?",  # no such column
+        "Which programme gets the most money in 2030?",  # no such year
+        "Which country has the largest allocation?",  # no table of countries
+        "How much did Central Library get?",  # no most or least
+    ],
+)
+def test_no_row_is_named_when_no_column_or_table_fits(index: SimpleNamespace, question: str) -> None:
+    assert column_extreme(question, index, PROMPTS) is None  # type: ignore[arg-type]
+
+
+def test_a_tie_names_every_row_that_has_it(tmp_path: Path) -> None:
+    text = "# Grants\n\n| Town | Grant |\n|---|---:|\n| Alton | $4M |\n| Brill | $9M |\n| Caxton | $9M |\n"
+    (tmp_path / "grants.md").write_text(text, "utf-8")
+    doc = read_document(tmp_path / "grants.md")
+    index = SimpleNamespace(data=SimpleNamespace(documents=[doc]), document={doc.doc_id: doc}.__getitem__)
+    answer = column_extreme("Which town got the biggest grant?", index, PROMPTS)  # type: ignore[arg-type]
+    assert answer is not None and answer.text.startswith("**Brill** and **Caxton** have the most Grant: $9M [1][2]")

@@ -133,9 +133,10 @@ def _columns(values: list[TableCell], asked: _Asked) -> dict[str, float]:
     return {h: 0.5 for h in headers if asked.kinds}
 
 
-def asked_columns(question: str, cells: list[TableCell]) -> dict[str, float]:
-    """The columns of one table that the question asks for, scored as `match_cells` scores them."""
-    asked = _Asked(stems(question), set(_YEAR.findall(question)), _asked_kinds(question))
+def asked_columns(question: str, cells: list[TableCell], by_kind: bool = True) -> dict[str, float]:
+    """The columns of one table that the question asks for, scored as `match_cells` scores them; without
+    `by_kind`, by header words and years alone ("Which region has the most ...?" asks for a row, not a place)."""
+    asked = _Asked(stems(question), set(_YEAR.findall(question)), _asked_kinds(question) if by_kind else frozenset())
     return _columns([c for c in cells if c.value != c.row], asked)
 
 

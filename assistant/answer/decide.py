@@ -41,7 +41,7 @@ from assistant.answer.compose import (
     states_date,
     unmentioned,
 )
-from assistant.answer.table_math import column_total, row_difference, row_share
+from assistant.answer.table_math import column_extreme, column_total, row_difference, row_share
 from assistant.calculate.understanding import Query
 from assistant.config import Rule
 from assistant.ingest.index import Index
@@ -118,7 +118,10 @@ class Decider:
         """The answer to `asked` from its ranked candidates (best first)."""
         query = asked.query
         if self.policy.on("table_cells"):
-            worked = (f(query.text, self.index, self.prompts) for f in (row_difference, row_share, column_total))
+            worked = (
+                f(query.text, self.index, self.prompts)
+                for f in (row_difference, row_share, column_total, column_extreme)
+            )
             cells = next((a for a in worked if a is not None), None) or answer_from_cells(query.text, self.index)
             if cells is not None:
                 return cells

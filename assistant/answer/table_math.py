@@ -19,11 +19,16 @@ from assistant.answer.cells import CellMatch, asked_columns, cell_location, matc
 from assistant.answer.prompts import render
 from assistant.calculate.arithmetic import plain
 from assistant.ingest.index import Index
+from assistant.ingest.lexicon import stems
 from assistant.records import Answer, CalcInput, Calculation, Citation, TableCell
 
 _DIFFERENCE = re.compile(r"\bhow much (?:more|less)\b|\bdifference\b|\b(?:more|less|fewer) than\b", re.I)
 _TOTAL = re.compile(r"\btotal\b|\baltogether\b|\bcombined\b|\bin all\b", re.I)
 _SHARE = re.compile(r"\bshare\b|\bwhat percent(?:age)?\b|\bproportion\b|\bwhat fraction\b", re.I)
+_MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest|maximum)\b", re.I)
+_LEAST = re.compile(r"\b(?:least|fewest|smallest|lowest|minimum)\b", re.I)
+_WHICH = re.compile(r"\b(?:which|what|who)\b", re.I)
+_WHICH_NOUN = re.compile(r"\b(?:which|what|who)(?:\s+[\w-]+)?\s+", re.I)  # "Which region ": the rows, not the value
 _TOTAL_ROW = re.compile(r"^\s*(?:grand\s+)?total\b", re.I)
 TABLE_NAMED = 0.5  # of the question's words the table's title and caption must contain for a computed total
 # "$5.5M", "315,500", "£42 million", "12%": the sign, the number, and its scale written after it
@@ -84,6 +89,36 @@ def column_total(question: str, index: Index, prompts: Path) -> Answer | None:
     return _calculated(question, index, prompts, matches, headline, expression, stated[0].value if stated else shown)
 
 
+def column_extreme(question: str, index: Index, prompts: Path) -> Answer | None:
+    """The row with the largest (or smallest) value of the column the question asks for, in the table
+    whose rows it asks about ("Which branch had the most visits?": the table of branches). Every value
+    of the column is cited, so the comparison can be checked; a tie names every row that has it."""
+    most, least = _MOST.search(question), _LEAST.search(question)
+    if bool(most) == bool(least) or not _WHICH.search(question):
+        return None
+    column = _rows_column(question, index)
+    if column is None:
+        return None
+    doc_id, name, cells = column
+    numbers = [_number(c.value)[0] for c in cells]
+    best = max(numbers) if most else min(numbers)
+    top = [c for c, n in zip(cells, numbers, strict=True) if n == best]
+    if len(top) == len(cells):
+        return None  # all the same: no row stands out
+    ordered = top + [c for c in cells if c not in top]
+    matches = [CellMatch(doc_id, c, 0.0) for c in ordered]
+    rows = " and ".join(f"**{c.row}**" for c in top)
+    markers = "".join(f"[{n}]" for n in range(1, len(top) + 1))
+    others = ", ".join(f"{c.value} [{n}]" for n, c in enumerate(ordered[len(top) :], len(top) + 1))
+    what = f"{'most' if most else 'least'} " + (
+        f"in {name}" if name.isdigit() else name
+    )  # a "2028" column: that year's
+    headline = f"{rows} {'has' if len(top) == 1 else 'have'} the {what}: {top[0].value} {markers}, against {others}."
+    listed = ", ".join(c.value for c in ordered)
+    expression = f"{'largest' if most else 'smallest'} of {listed} = {top[0].value} ({', '.join(c.row for c in top)})"
+    return _calculated(question, index, prompts, matches, headline, expression, top[0].value)
+
+
 def row_share(question: str, index: Index, prompts: Path) -> Answer | None:
     """A named row's share of its column: over the stated total row, else over the column's sum."""
     if not _SHARE.search(question):
@@ -127,6 +162,34 @@ def _asked_column(question: str, index: Index) -> tuple[str, str, list[TableCell
                 (column,) = columns
                 values = [c for c in cells if c.column == column and c.value != c.row]
                 if values and all(_NUMBER.fullmatch(c.value.strip()) for c in values):
+                    found.append((named, doc.doc_id, column, values))
+    found.sort(key=lambda f: f[0], reverse=True)
+    if not found or (len(found) > 1 and found[1][0] == found[0][0]):
+        return None
+    if len({_number(c.value)[1] for c in found[0][3]}) != 1:
+        return None
+    return found[0][1], found[0][2], found[0][3]
+
+
+def _rows_column(question: str, index: Index) -> tuple[str, str, list[TableCell]] | None:
+    """The one table whose rows the question asks about (its row header is the question's "which X", or the
+    question names the table) and the one numeric column of it that it asks for, without a total row."""
+    asked = set(stems(question))
+    found = []
+    for doc in index.data.documents:
+        for _, group in groupby(doc.cells, key=lambda c: c.table):
+            cells = list(group)
+            header = next((c.column for c in cells if c.value == c.row and c.column), "")
+            heads = stems(header)
+            named = 1.0 if heads and heads[-1] in asked else table_named(question, doc, cells)
+            # by the header's words or year; else by the kind the value noun asks for ("the most money")
+            columns = asked_columns(question, cells, by_kind=False) or asked_columns(
+                _WHICH_NOUN.sub("", question), cells
+            )
+            if named >= TABLE_NAMED and len(columns) == 1:
+                (column,) = columns
+                values = [c for c in cells if c.column == column and c.value != c.row and not _TOTAL_ROW.match(c.row)]
+                if len(values) > 1 and all(_NUMBER.fullmatch(c.value.strip()) for c in values):
                     found.append((named, doc.doc_id, column, values))
     found.sort(key=lambda f: f[0], reverse=True)
     if not found or (len(found) > 1 and found[1][0] == found[0][0]):
