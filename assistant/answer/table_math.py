@@ -25,8 +25,8 @@ from assistant.records import Answer, CalcInput, Calculation, Citation, TableCel
 _DIFFERENCE = re.compile(r"\bhow much (?:more|less)\b|\bdifference\b|\b(?:more|less|fewer) than\b", re.I)
 _TOTAL = re.compile(r"\btotal\b|\baltogether\b|\bcombined\b|\bin all\b", re.I)
 _SHARE = re.compile(r"\bshare\b|\bwhat percent(?:age)?\b|\bproportion\b|\bwhat fraction\b", re.I)
-_MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest|maximum)\b", re.I)
-_LEAST = re.compile(r"\b(?:least|fewest|smallest|lowest|minimum)\b", re.I)
+_MOST = re.compile(r"\b(?:most|largest|biggest|highest|greatest|longest|maximum)\b", re.I)
+_LEAST = re.compile(r"\b(?:least|fewest|smallest|lowest|shortest|minimum)\b", re.I)
 _WHICH = re.compile(r"\b(?:which|what|who)\b", re.I)
 _WHICH_NOUN = re.compile(r"\b(?:which|what|who)(?:\s+[\w-]+)?\s+", re.I)  # "Which region ": the rows, not the value
 _TOTAL_ROW = re.compile(r"^\s*(?:grand\s+)?total\b", re.I)
