@@ -102,3 +102,47 @@ def test_a_which_question_asking_for_that_kind_of_thing_still_gets_the_name() ->
     ))  # fmt: skip
     question = "Which society lent the money after the building society left?"
     assert _typed(sentence, question) == ["the Hexley District Building Society"]
+
+
+def _noun_phrases(text: str, *phrases: tuple[str, str]) -> Sentence:
+    found = tuple(
+        Mention(label="NP", start=text.index(p), end=text.index(p) + len(p), text=p, head=h) for p, h in phrases
+    )
+    return Sentence(doc_id="d", start=0, end=len(text), text=text, mentions=found)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrases", "question", "expected"),
+    [
+        # "which trust" asks for one trust by name: a phrase counting trusts is not it
+        (
+            "This summary compares the five acute trusts in the region.",
+            [("the five acute trusts", "trusts")],
+            "Which trust has the most nurses?",
+            [],
+        ),
+        (
+            "The city has two primary airports, and Will Rogers Airport is the busiest.",
+            [("two primary airports", "airports"), ("Will Rogers Airport", "airport")],
+            "Which airport is the busiest?",
+            ["Will Rogers Airport"],
+        ),
+        # a year is no count, and a sort of thing may come with its number
+        (
+            "Seoul hosted the 1988 Summer Olympics.",
+            [("the 1988 Summer Olympics", "olympics")],
+            "Which Olympics did Seoul host?",
+            ["the 1988 Summer Olympics"],
+        ),
+        (
+            "The ship carries 1 CATOBAR carrier wing.",
+            [("1 CATOBAR carrier", "carrier")],
+            "What type of carrier is it?",
+            ["1 CATOBAR carrier"],
+        ),
+    ],
+)
+def test_a_phrase_counting_the_things_a_which_question_asks_for_is_not_its_answer(
+    text: str, phrases: list[tuple[str, str]], question: str, expected: list[str]
+) -> None:
+    assert _typed(_noun_phrases(text, *phrases), question) == expected

@@ -167,6 +167,20 @@ def candidates(
     return out
 
 
+# A noun phrase that counts things ("four branches", "the five acute trusts", "two primary airports"); a
+# year is no count ("the 1988 Summer Olympics")
+_COUNTED = re.compile(
+    r"^(?:the\s+|these\s+|those\s+|its\s+|their\s+)?(?!1\d\d\d\b|20\d\d\b)(?:\d[\d,.]*|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds|thousands|dozens)\s+\D",
+    re.IGNORECASE,
+)
+
+
+def counts_things(text: str) -> bool:
+    """The phrase counts things rather than naming one: "four branches", "the five trusts"."""
+    return _COUNTED.match(text) is not None
+
+
 def typed_mentions(
     sentence: Sentence, wanted: AnswerType, asked: frozenset[str], phrases: frozenset[tuple[str, str]] = frozenset()
 ) -> tuple[Mention, ...]:
@@ -190,7 +204,8 @@ def typed_mentions(
         ordered = stems(m.text)
         own = set(ordered)
         named = m.label not in NUMBERS | TIMES and tuple(ordered[-2:]) in phrases and wanted.head not in own
-        if fits and own and not named and len(own & asked) * 2 <= len(own):  # most of it new: not the subject
+        counted = m.label == "NP" and not wanted.sort and counts_things(m.text)  # "which branch": not "four branches"
+        if fits and own and not named and not counted and len(own & asked) * 2 <= len(own):  # most of it new
             found.append(m)
     return tuple(found)
 

@@ -95,6 +95,7 @@ class AnswerType:
     labels: frozenset[str] = frozenset()
     head: str | None = None
     duration: bool = False  # "how long": a date or time must be a span ("seven weeks"), not a day ("23 March")
+    sort: bool = False  # "what kind / type / sort of X": a sort of X is asked, which "1 CATOBAR carrier" may hold
 
     @property
     def asked(self) -> bool:
@@ -108,7 +109,10 @@ def answer_type(question: str) -> AnswerType:
         return AnswerType()
     labels = _asked_labels(text) or (_terse_labels(text) if _ASKING.search(text) is None else frozenset())
     duration = labels == _RULES[_HOW_LONG][1] and _RULES[_HOW_LONG][0].search(text) is not None
-    return AnswerType(labels=labels, head=None if labels else _which_head(text), duration=duration)
+    head = None if labels else _which_head(text)
+    which = _WHICH.search(text)
+    sort = head is not None and which is not None and " of " in which.group(0)
+    return AnswerType(labels=labels, head=head, duration=duration, sort=sort)
 
 
 def _terse_labels(text: str) -> frozenset[str]:
