@@ -146,3 +146,21 @@ def test_a_phrase_counting_the_things_a_which_question_asks_for_is_not_its_answe
     text: str, phrases: list[tuple[str, str]], question: str, expected: list[str]
 ) -> None:
     assert _typed(_noun_phrases(text, *phrases), question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When do applications close?", "November 30, 2026"),  # the word just before it, not the one after the other
+        ("When do applications open?", "September 1, 2026"),
+    ],
+)
+def test_of_two_dates_the_short_answer_is_the_one_nearest_the_questions_words(question: str, expected: str) -> None:
+    text = "Applications open on September 1, 2026 and close on November 30, 2026."
+    dates = tuple(
+        Mention(label="DATE", start=text.index(d), end=text.index(d) + len(d), text=d)
+        for d in ("September 1, 2026", "November 30, 2026")
+    )
+    sentence = Sentence(doc_id="d", start=0, end=len(text), text=text, mentions=dates)
+    typed = typed_mentions(sentence, answer_type(question), frozenset(stems(question)))
+    assert focus(question, Scored(0, sentence, 0.9, typed)) == expected

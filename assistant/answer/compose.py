@@ -105,11 +105,11 @@ def focus_mention(question: str, best: Scored) -> Mention | None:
         return None
     text, base = best.sentence.text, best.sentence.start
     asked = set(stems(question))
-    anchors = [m.start() for m in re.finditer(r"[A-Za-z0-9]+", text) if set(stems(m.group())) & asked]
+    anchors = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z0-9]+", text) if set(stems(m.group())) & asked]
 
-    def distance(m: Mention) -> int:
+    def distance(m: Mention) -> int:  # the characters between the mention and the nearest question word
         lo, hi = m.start - base, m.end - base
-        return min((max(lo - a, a - hi, 0) for a in anchors), default=0)
+        return min((max(lo - end, start - hi, 0) for start, end in anchors), default=0)
 
     people = answer_type(question).labels == PEOPLE  # "who": a person before an organisation or a place
     nearest = min(best.typed, key=lambda m: (people and m.label != "PERSON", distance(m), m.start))
