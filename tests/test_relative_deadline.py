@@ -235,3 +235,22 @@ def test_an_unseen_brief_gets_its_dates_worked_out_from_cited_sentences(
 def test_a_day_first_date_is_answered_whole(metro: Assistant) -> None:
     answer = metro.ask("By when will the first stations open?", today=MARCH)
     assert "15 December 2027" in answer.text and not answer.abstained, answer.text
+
+
+REVIEW = "The review was commissioned on 4 November 2025 and reported to Parliament on 21 January 2026."
+
+
+@pytest.mark.parametrize(
+    ("question", "result"),
+    [
+        ("How many days since the review was commissioned?", "108 days ago"),
+        ("How many days since the review reported to Parliament?", "30 days ago"),
+        ("How many days since the budget was set?", None),  # neither date is the budget's
+    ],
+)
+def test_of_two_dates_in_the_passage_the_count_goes_to_the_one_beside_the_asked_word(
+    question: str, result: str
+) -> None:
+    facts = [dated(REVIEW, dt.date(2025, 11, 4), 700), dated(REVIEW, dt.date(2026, 1, 21), 700)]
+    computed = passage_countdown(question, at(REVIEW, 700), facts, dt.date(2026, 2, 20), False)
+    assert (computed.result if computed else None) == result

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from assistant.calculate import phrasing
 from assistant.calculate.arithmetic import countdown, due_date, format_date, format_days
 from assistant.calculate.understanding import describe
-from assistant.ingest.extraction import RelativeDeadline, relative_deadline
+from assistant.ingest.extraction import RelativeDeadline, dates_in, relative_deadline
 from assistant.ingest.lexicon import stems
 from assistant.records import CommitmentFact, Computed, DateFact, EventFact, Fact, FactUse, Sentence
 
@@ -106,10 +106,11 @@ def passage_countdown(
         said = phrasing.the_deadline(computed.result, day < today)
     else:
         stated = [f for f in facts if isinstance(f, DateFact) and _inside(f, sentence)]
-        if len({f.date for f in stated}) != 1:
+        chosen = stated if len({f.date for f in stated}) == 1 else _nearest(question, sentence, stated)
+        if not chosen:
             return None
-        day, steps = stated[0].date, []
-        uses = [FactUse(fact=stated[0], label="date stated", value=format_date(day))]
+        day, steps = chosen[0].date, []
+        uses = [FactUse(fact=chosen[0], label="date stated", value=format_date(day))]
         said = f"The passage gives {format_date(day)}"
     cd, now = countdown(day, today), format_date(today)
     if cd.days >= 0:
@@ -121,6 +122,23 @@ def passage_countdown(
     if passed:
         headline, result = f"{'Yes' if cd.passed else 'No'}. {headline}", "Yes" if cd.passed else "No"
     return Computed(headline=headline, expression="; ".join(steps), result=result, uses=uses)
+
+
+def _nearest(question: str, sentence: Sentence, stated: list[DateFact]) -> list[DateFact]:
+    """Of several dates in the sentence, the one written nearest a word the question counts to
+    ("since the review was commissioned": "commissioned … on 4 November 2025", not the date it reported);
+    none on a tie."""
+    asked = [w for w in stems(question) if w not in _COUNTING]
+    words = [(m.start(), m.end()) for m in re.finditer(r"[\w’'-]+", sentence.text)
+             if any(_kin(w, s) for w in asked for s in stems(m.group()))]  # fmt: skip
+    gaps = sorted(
+        (min(max(start - hi, lo - end, 0) for lo, hi in words), date)
+        for start, end, date in dates_in(sentence.text)
+        if words
+    )
+    if not gaps or (len(gaps) > 1 and gaps[0][0] == gaps[1][0] and gaps[0][1] != gaps[1][1]):
+        return []
+    return [f for f in stated if f.date == gaps[0][1]]
 
 
 def _counts_to(question: str, text: str) -> bool:

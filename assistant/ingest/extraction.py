@@ -242,18 +242,26 @@ def _holder(before: str) -> str | None:
 
 
 def _dates(where: _Where, text: str) -> list[Fact]:
-    facts: list[Fact] = []
+    return [DateFact(**where.base("date", m.start()), date=date, label=_label(text, m)) for m, date in _dated(text)]
+
+
+def dates_in(text: str) -> list[tuple[int, int, dt.date]]:
+    """The calendar dates written out in `text` ("2 March 2026", "March 2, 2026", "2026-03-02"), with
+    their offsets, in the order the patterns find them."""
+    return [(m.start(), m.end(), date) for m, date in _dated(text)]
+
+
+def _dated(text: str) -> list[tuple[re.Match[str], dt.date]]:
+    found = []
     for pattern in _DATES:
         for m in pattern.finditer(text):
             month = m.group("month")
             number = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower(), 0)
             try:
-                date = dt.date(int(m.group("year")), number, int(m.group("day")))
+                found.append((m, dt.date(int(m.group("year")), number, int(m.group("day")))))
             except ValueError:
                 continue
-            facts.append(DateFact(**where.base("date", m.start()), date=date,
-                                  label=_label(text, m)))  # fmt: skip
-    return facts
+    return found
 
 
 def _label(text: str, m: re.Match[str]) -> str:
