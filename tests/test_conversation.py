@@ -103,3 +103,33 @@ def test_a_possessive_whose_owner_is_in_the_question_is_not_a_follow_up():
 def test_a_possessive_with_no_owner_in_the_question_is_a_follow_up():
     query = follow("What is its scope?", "When is the memorandum with Japan and the EU due?")
     assert query.follow_up
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "rewritten"),
+    [
+        # names the facts do not know (a table's rows, a country in prose): the one name is swapped
+        ("How much does the South West get?", "And the North East?", "How much does the North East get?"),
+        (
+            "How many projects does Wales have?",
+            "What about the South West?",
+            "How many projects does the South West have?",
+        ),
+        ("When did the United Kingdom sign its memorandum?", "And Norway?", "When did Norway sign its memorandum?"),
+    ],
+)
+def test_a_follow_up_that_is_only_a_name_swaps_the_one_name_of_the_question_before(
+    earlier: str, question: str, rewritten: str
+) -> None:
+    assert follow(question, earlier).text == rewritten
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question"),
+    [
+        ("How much do Wales and the South West get together?", "And the North East?"),  # two names: which?
+        ("How many projects are there in total?", "And the North East?"),  # no name to swap
+    ],
+)
+def test_no_name_is_swapped_unless_the_question_before_has_exactly_one(earlier: str, question: str) -> None:
+    assert not follow(question, earlier).text.startswith(earlier[:10])

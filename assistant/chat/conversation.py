@@ -29,6 +29,9 @@ from assistant.records import Fact
 LEADING = re.compile(r"^\s*(and|so|what about|how about|then|also|plus|ok|okay)\b[\s,]*", re.I)
 PRONOUN = re.compile(r"\b(it|its|that|this|them|they|those|these|their)\b", re.I)
 ELLIPSIS = re.compile(r"\b(the total|the difference|the rest|the other|the others|both)\b", re.I)
+# a follow-up that is only a name ("the North East?"), and a run of capitalised words in a question
+NAME_ONLY = re.compile(r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’.-]*){0,4}\s*\??")
+NAME_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’.-]*)*")
 GAP = re.compile(r"[\s,/&-]*(?:(?:with|and|the|of|or|from)[\s,/&-]+)*", re.I)
 NEEDS_TARGET = {
     "due_date", "days_remaining", "days_since", "has_passed", "event_date", "money_amount",
@@ -159,8 +162,25 @@ def _rewrite(question: str, cur: Query, merged: Query, prev: Query,
         return _replace_pronoun(body, pronoun, phrase)
     if elliptical:
         return _fill_ellipsis(body, cur, merged, prev, facts, lexicon)
+    swapped = _swap_name(question, prev.text)
+    if swapped is not None:
+        return swapped
     phrase = _phrase(merged, facts)
     return f"{body.rstrip(' ?')} for {phrase}?" if phrase and not cur.entities() else body
+
+
+def _swap_name(question: str, before: str) -> str | None:
+    """'And the North East?' after 'How much does the South West get?': the earlier question with its one
+    name (a run of capitalised words after its first word) swapped for the follow-up's, when the
+    follow-up is only a name; None otherwise."""
+    lead = LEADING.match(question)
+    name = NAME_ONLY.fullmatch(question[lead.end() :].strip()) if lead else None
+    names = list(NAME_RUN.finditer(before, 1))
+    if name is None or len(names) != 1:
+        return None
+    start, end = names[0].span()
+    start -= 4 if before[:start].lower().endswith("the ") else 0  # the follow-up's own "the", or none
+    return before[:start] + name.group(0).rstrip(" ?") + before[end:]
 
 
 def _phrase(query: Query, facts: Sequence[Fact], group: str | None = None) -> str:
