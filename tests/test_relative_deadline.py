@@ -151,6 +151,13 @@ def test_a_dated_act_elsewhere_or_in_dispute_or_itself_counted_is_no_start() -> 
     assert counted_deadline(at(BIDS, 200), [counted], APRIL) is None  # a date that is itself a deadline
 
 
+def test_how_many_days_from_now_is_a_count_from_today() -> None:
+    computed = passage_countdown(
+        "How many days from now is the shortlist?", at(SHORTLIST, 300), [PUBLISH], APRIL, False
+    )
+    assert computed is not None and computed.result == "182 days"
+
+
 def test_a_day_count_goes_to_the_one_date_the_passage_states() -> None:
     computed = passage_countdown(
         "How many days until the shortlist?", at(SHORTLIST, 300), [LAUNCH, PUBLISH], APRIL, False

@@ -75,7 +75,9 @@ def _names(found: RelativeDeadline, event: EventFact) -> bool:
 
 
 # A day count from today: "until", "left", "since", "ago" ...
-_FROM_NOW = re.compile(r"\b(?:until|till|left|remain\w*|since|ago|away|to go|elapsed)\b", re.IGNORECASE)
+_FROM_NOW = re.compile(
+    r"\b(?:until|till|left|remain\w*|since|ago|away|to go|elapsed|from now|from today)\b", re.IGNORECASE
+)
 # Words of a day-count question that ask for the count, not for what is counted to.
 _COUNTING = frozenset(
     stems(
