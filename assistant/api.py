@@ -196,7 +196,7 @@ class Assistant:
         )
 
     def _expand(self, text: str) -> str:
-        """The question with every alias also written in its canonical form (EXIM -> export-import bank)."""
+        """The question with every alias also written in its canonical form (e.g. an acronym -> its full name)."""
         canonical = self.aliases.canonical(text)
         return text if canonical == text.lower().replace("’", "'") else f"{text} ({canonical})"
 

@@ -78,7 +78,7 @@ def event(e: EventFact) -> Target:
 
 
 def amount(m: MoneyFact, facts: Sequence[Fact]) -> FactUse:
-    """An amount labelled by who provides it: "$10 billion" from "the Export-Import Bank ..."."""
+    """An amount labelled by who provides it: "$10 billion" from "the Development Bank ..."."""
     # a validated fact and two strings: nothing to validate (a listing may label thousands of amounts)
     return FactUse.model_construct(fact=m, label=describe(m, facts), value=format_money(m.amount, m.currency))
 

@@ -201,7 +201,7 @@ def _intent(text: str, groups: set[str], units_known: set[str]) -> Intent | None
     counting = _has(
         text, r"left|remain\w*|until|till|since|ago|between|apart|before|after|away|have|has|to go|from now|from today"
     )
-    # "How long was the ministerial?" asks how long it lasted, which the documents may state; only a
+    # "How long was the summit?" asks how long it lasted, which the documents may state; only a
     # question that counts to or from a point ("how long until", "how long ago") is a day count
     spanned = _has(text, r"how long|how much time") and not counting
     if days and not spanned and (dated or counting):

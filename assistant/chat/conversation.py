@@ -1,6 +1,6 @@
 """Follow-up questions: a question read in the light of the earlier user turns of a chat.
 
-A follow-up ('And with Mexico?', 'Has it passed?', 'So what's the total?') takes what it leaves
+A follow-up ('And with Chile?', 'Has it passed?', 'So what's the total?') takes what it leaves
 out (intent, names) from the turn before, and gets a self-contained text for retrieval and for
 the next turn. History comes in either chat format: content as a string or as a list of parts.
 """
@@ -115,7 +115,7 @@ def _is_follow_up(question: str, query: Query, lexicon: Lexicon) -> bool:
 
 
 def _is_elliptical(question: str, query: Query, lexicon: Lexicon) -> bool:
-    """No intent and no word but names and function words: 'And with Mexico?'."""
+    """No intent and no word but names and function words: 'And with Chile?'."""
     content = [w for w in lexicon.tokens(LEADING.sub("", question))
                if w not in STOP and w not in lexicon.name_words]  # fmt: skip
     return query.intent is None and not content
@@ -204,7 +204,7 @@ def _replace_pronoun(body: str, pronoun: re.Match[str], phrase: str) -> str:
 
 def _fill_ellipsis(body: str, cur: Query, merged: Query, prev: Query, facts: Sequence[Fact],
                    lexicon: Lexicon) -> str:  # fmt: skip
-    """The previous question with its names swapped for the follow-up's ('And with Mexico?')."""
+    """The previous question with its names swapped for the follow-up's ('And with Chile?')."""
     replaced = [n for r in cur.entities() for n in getattr(prev, r)]
     replaced += [n for r in prev.entities() if not getattr(merged, r) for n in getattr(prev, r)]
     group = next(iter(sorted(cur.groups())), None)
